@@ -1,0 +1,18 @@
+#include "base/error.h"
+
+namespace fupin {
+
+const char* ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return "invalid_argument";
+    case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kFailedPrecondition: return "failed_precondition";
+    case ErrorCode::kPermissionDenied: return "permission_denied";
+    case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace fupin

@@ -1,0 +1,56 @@
+#pragma once
+// The subcommands of `fupin`, as plain functions of parsed options, so that only
+// main.cc includes the argument parser. Each returns the process exit code:
+// 0 success, 1 failure (the reason printed as one line on stderr), 2 usage.
+#include <optional>
+#include <string>
+
+namespace fupin::cli {
+
+inline constexpr const char* kDefaultDb = "sqlite:fupin.db";
+
+struct MigrateOptions {
+  std::string db = kDefaultDb;
+};
+int RunMigrate(const MigrateOptions& o);
+
+struct DemoOptions {
+  std::string db = kDefaultDb;
+  uint64_t seed = 2020;
+  double scale = 1.0;
+  bool quiet = false;
+};
+int RunDemo(const DemoOptions& o);
+
+struct ImportRegistryOptions {
+  std::string db = kDefaultDb;
+  std::string dir;
+  int max_errors = 100;
+};
+int RunImportRegistry(const ImportRegistryOptions& o);
+
+struct ExportRegistryOptions {
+  std::string db = kDefaultDb;
+  std::string out;
+};
+int RunExportRegistry(const ExportRegistryOptions& o);
+
+struct ExportYearOptions {
+  std::string db = kDefaultDb;
+  int year = 0;
+  std::string out;
+};
+int RunExportHouseholds(const ExportYearOptions& o);
+int RunExportVillages(const ExportYearOptions& o);
+
+struct ReportOptions {
+  std::string db = kDefaultDb;
+  std::string name;
+  std::optional<int> year;
+  std::string region;
+  std::string format = "table";
+  std::string out;
+};
+int RunReport(const ReportOptions& o);
+
+}  // namespace fupin::cli

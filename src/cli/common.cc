@@ -1,0 +1,69 @@
+#include "cli/common.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "schema/schema.h"
+
+namespace fupin::cli {
+
+Result<std::unique_ptr<db::Connection>> OpenDatabase(const std::string& url, SchemaMode mode) {
+  if (url.starts_with("sqlite:") && url != "sqlite::memory:" && mode == SchemaMode::kRequire) {
+    std::string path = url.substr(7);
+    if (!std::filesystem::exists(path)) {
+      return Error::NotFound(fmt::format("no database at {}; create one with: fupin demo --db {} (or fupin migrate)",
+                                         path, url));
+    }
+  }
+  auto conn = db::Open(url);
+  if (!conn) return conn.error();
+  if (mode == SchemaMode::kMigrate) {
+    auto version = schema::Migrate(**conn);
+    if (!version) return version.error();
+  } else {
+    Status current = schema::RequireCurrent(**conn);
+    if (!current) return current.error();
+  }
+  return conn;
+}
+
+int Fail(const Error& error) {
+  std::fprintf(stderr, "fupin: %s\n", error.message.c_str());
+  bool usage = error.code == ErrorCode::kInvalidArgument && error.field.starts_with("--");
+  return usage ? 2 : 1;
+}
+
+Status WriteFileAtomic(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    std::fwrite(content.data(), 1, content.size(), stdout);
+    std::fflush(stdout);
+    return {};
+  }
+  std::filesystem::path target(path);
+  std::filesystem::path tmp = target;
+  tmp += fmt::format(".tmp{}", ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Error::Unavailable(fmt::format("cannot write {}: check the folder exists and is writable", path));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      return Error::Unavailable(fmt::format("writing {} failed (disk full?)", path));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, target, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return Error::Unavailable(fmt::format("cannot write {}: {}", path, ec.message()));
+  }
+  return {};
+}
+
+}  // namespace fupin::cli

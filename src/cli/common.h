@@ -1,0 +1,28 @@
+#pragma once
+// What every subcommand shares: opening the database, reporting an error as
+// one line with the right exit code.
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "db/database.h"
+
+namespace fupin::cli {
+
+enum class SchemaMode {
+  kMigrate,  // bring the schema to the newest version (serve, demo, import, migrate)
+  kRequire,  // refuse a database not at the newest version (export, report)
+};
+
+// Opens `url` and checks or migrates its schema.
+Result<std::unique_ptr<db::Connection>> OpenDatabase(const std::string& url, SchemaMode mode);
+
+// Prints "fupin: <message>" on stderr and returns the exit code for `error`:
+// 2 when it is a usage error (a flag's value), 1 otherwise.
+int Fail(const Error& error);
+
+// Writes `content` to `path` atomically (a temporary file renamed into place),
+// so a failure never leaves a half-written file. "-" or "" writes to stdout.
+Status WriteFileAtomic(const std::string& path, const std::string& content);
+
+}  // namespace fupin::cli

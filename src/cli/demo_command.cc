@@ -1,0 +1,8 @@
+#include "cli/commands.h"
+#include "cli/common.h"
+
+namespace fupin::cli {
+
+int RunDemo(const DemoOptions& o) { return Fail(Error::Internal("not built yet")); }
+
+}  // namespace fupin::cli

@@ -1,0 +1,101 @@
+// fupin: the command line of the platform. Parses arguments and hands each
+// subcommand to its Run* function (commands.h).
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace {
+
+// A one-line error that says what to do, then exit code 2.
+int Usage(const CLI::App& app, const CLI::Error& e) {
+  std::string what = e.what();
+  if (what.empty()) what = e.get_name();
+  std::fprintf(stderr, "fupin: %s (see: fupin %s--help)\n", what.c_str(),
+               app.get_name() == "fupin" ? "" : (app.get_name() + " ").c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace fupin::cli;
+  CLI::App app{"Fupin: targeted poverty alleviation through rural e-commerce", "fupin"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "fupin 0.1.0");
+
+  MigrateOptions migrate;
+  auto* migrate_cmd = app.add_subcommand("migrate", "Create or upgrade the database schema");
+  migrate_cmd->add_option("--db", migrate.db, "Database URL: sqlite:PATH, sqlite::memory: or postgresql://…");
+
+  DemoOptions demo;
+  auto* demo_cmd = app.add_subcommand("demo", "Build the synthetic, calibrated Linxia demo scenario");
+  demo_cmd->add_option("--db", demo.db, "Database URL (must hold no registry data yet)");
+  demo_cmd->add_option("--seed", demo.seed, "Random seed: the same seed gives the same database");
+  demo_cmd->add_option("--scale", demo.scale, "Population scale: 1 = Linxia, 0.01 = a small test version")
+      ->check(CLI::Range(0.001, 20.0));
+  demo_cmd->add_flag("--quiet", demo.quiet, "Print nothing but errors");
+
+  auto* import_cmd = app.add_subcommand("import", "Load data from files");
+  import_cmd->require_subcommand(1);
+  ImportRegistryOptions import_registry;
+  auto* import_registry_cmd = import_cmd->add_subcommand("registry", "Load a registry folder written by export");
+  import_registry_cmd->add_option("--db", import_registry.db, "Database URL");
+  import_registry_cmd->add_option("dir", import_registry.dir, "Folder with the registry CSV files")->required();
+  import_registry_cmd->add_option("--max-errors", import_registry.max_errors, "Errors to list before stopping")
+      ->check(CLI::Range(1, 100000));
+
+  auto* export_cmd = app.add_subcommand("export", "Write data to files");
+  export_cmd->require_subcommand(1);
+  ExportRegistryOptions export_registry;
+  auto* export_registry_cmd = export_cmd->add_subcommand("registry", "Write the whole registry as CSV files");
+  export_registry_cmd->add_option("--db", export_registry.db, "Database URL");
+  export_registry_cmd->add_option("--out", export_registry.out, "Folder to write (created if missing)")->required();
+  ExportYearOptions export_households;
+  auto* export_households_cmd = export_cmd->add_subcommand("households", "One CSV row per household for a year");
+  export_households_cmd->add_option("--db", export_households.db, "Database URL");
+  export_households_cmd->add_option("--year", export_households.year, "Year")->required();
+  export_households_cmd->add_option("--out", export_households.out, "CSV file to write")->required();
+  ExportYearOptions export_villages;
+  auto* export_villages_cmd = export_cmd->add_subcommand("villages", "One CSV row per village for a year");
+  export_villages_cmd->add_option("--db", export_villages.db, "Database URL");
+  export_villages_cmd->add_option("--year", export_villages.year, "Year")->required();
+  export_villages_cmd->add_option("--out", export_villages.out, "CSV file to write")->required();
+
+  ReportOptions report;
+  int report_year = 0;
+  auto* report_cmd = app.add_subcommand("report", "Print a named report (poverty, paper-check)");
+  report_cmd->add_option("name", report.name, "Report name: poverty, paper-check")->required();
+  report_cmd->add_option("--db", report.db, "Database URL");
+  auto* year_opt = report_cmd->add_option("--year", report_year, "Year (default: the latest with data)");
+  report_cmd->add_option("--region", report.region, "Region code (default: the prefecture)");
+  report_cmd->add_option("--format", report.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  report_cmd->add_option("--out", report.out, "File to write instead of standard output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return Usage(app, e);
+  }
+
+  if (*migrate_cmd) return RunMigrate(migrate);
+  if (*demo_cmd) return RunDemo(demo);
+  if (*import_registry_cmd) return RunImportRegistry(import_registry);
+  if (*export_registry_cmd) return RunExportRegistry(export_registry);
+  if (*export_households_cmd) return RunExportHouseholds(export_households);
+  if (*export_villages_cmd) return RunExportVillages(export_villages);
+  if (*report_cmd) {
+    if (year_opt->count() > 0) report.year = report_year;
+    return RunReport(report);
+  }
+  return 2;
+}

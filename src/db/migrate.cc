@@ -1,0 +1,81 @@
+#include "db/migrate.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+namespace fupin::db {
+namespace {
+
+void EnsureTable(Connection& conn) {
+  conn.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+}
+
+std::string NowUtc() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int Newest(const std::vector<Migration>& migrations) {
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+}  // namespace
+
+int CurrentVersion(Connection& conn) {
+  EnsureTable(conn);
+  return static_cast<int>(QueryInt(conn, "SELECT MAX(version) FROM schema_migrations").value_or(0));
+}
+
+Result<int> ApplyMigrations(Connection& conn, const std::vector<Migration>& migrations) {
+  try {
+    int current = CurrentVersion(conn);
+    if (current > Newest(migrations)) {
+      return Error::Precondition(fmt::format(
+          "the database is at schema version {}, newer than this fupin knows ({}); use a newer fupin",
+          current, Newest(migrations)));
+    }
+    for (const Migration& m : migrations) {
+      if (m.version <= current) continue;
+      Transaction tx(conn);
+      if (!m.sql.empty()) conn.Exec(m.sql);
+      if (m.code) m.code(conn);
+      auto st = conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+      st->Bind(1, m.version).Bind(2, m.name).Bind(3, NowUtc()).Run();
+      tx.Commit();
+      current = m.version;
+    }
+    return current;
+  } catch (const DbError& e) {
+    return Error::Unavailable(fmt::format("migration failed: {}", e.what()));
+  }
+}
+
+Status CheckVersion(Connection& conn, const std::vector<Migration>& migrations) {
+  int current;
+  try {
+    current = CurrentVersion(conn);
+  } catch (const DbError& e) {
+    return Error::Unavailable(e.what());
+  }
+  if (current > Newest(migrations)) {
+    return Error::Precondition(fmt::format(
+        "the database is at schema version {}, newer than this fupin knows ({}); use a newer fupin", current,
+        Newest(migrations)));
+  }
+  if (current < Newest(migrations)) {
+    return Error::Precondition(fmt::format(
+        "the database is at schema version {}, this fupin needs {}; run: fupin migrate --db URL", current,
+        Newest(migrations)));
+  }
+  return {};
+}
+
+}  // namespace fupin::db
