@@ -10,6 +10,7 @@ FUPIN_DECLARE_EMBED(fupin_poverty_lines_csv)
 FUPIN_DECLARE_EMBED(fupin_settings_csv)
 FUPIN_DECLARE_EMBED(fupin_scenario_linxia_csv)
 FUPIN_DECLARE_EMBED(fupin_headline_figures_csv)
+FUPIN_DECLARE_EMBED(fupin_statistics_csv)
 
 namespace fupin::embedded {
 namespace {
@@ -28,5 +29,7 @@ std::string_view ScenarioLinxiaCsv() {
 std::string_view HeadlineFiguresCsv() {
   return View(fupin_headline_figures_csv_begin, fupin_headline_figures_csv_end);
 }
+
+std::string_view StatisticsCsv() { return View(fupin_statistics_csv_begin, fupin_statistics_csv_end); }
 
 }  // namespace fupin::embedded

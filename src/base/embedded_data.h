@@ -12,5 +12,6 @@ std::string_view PovertyLinesCsv();    // data/reference/poverty_lines.csv
 std::string_view SettingsCsv();        // data/reference/settings.csv
 std::string_view ScenarioLinxiaCsv();  // data/scenarios/linxia.csv
 std::string_view HeadlineFiguresCsv(); // data/paper/headline_figures.csv
+std::string_view StatisticsCsv();      // data/linxia/statistics.csv (cited figures)
 
 }  // namespace fupin::embedded
