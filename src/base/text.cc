@@ -49,7 +49,8 @@ bool IsWide(uint32_t cp) {
   return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
          (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
-         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+         (cp >= 0x1F680 && cp <= 0x1F6FF) || (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
 }
 }  // namespace
 
@@ -141,7 +142,10 @@ Result<int64_t> ParseFixed(std::string_view s, int scale) {
   for (int i = 0; i < scale; ++i) f = f * 10 + (i < static_cast<int>(frac.size()) ? frac[i] - '0' : 0);
   int64_t mult = 1;
   for (int i = 0; i < scale; ++i) mult *= 10;
-  int64_t total = value * mult + f;
+  int64_t total;
+  if (__builtin_mul_overflow(value, mult, &total) || __builtin_add_overflow(total, f, &total)) {
+    return Error::Invalid(fmt::format("'{}' is out of range", s));
+  }
   return negative ? -total : total;
 }
 
@@ -149,13 +153,14 @@ std::string FormatFixed(int64_t value, int scale) {
   int64_t mult = 1;
   for (int i = 0; i < scale; ++i) mult *= 10;
   const char* sign = value < 0 ? "-" : "";
-  uint64_t abs = value < 0 ? static_cast<uint64_t>(-value) : static_cast<uint64_t>(value);
+  uint64_t abs = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
   if (scale == 0) return fmt::format("{}{}", sign, abs);
   return fmt::format("{}{}.{:0{}d}", sign, abs / mult, abs % mult, scale);
 }
 
 std::string Grouped(int64_t value) {
-  std::string digits = fmt::format("{}", value < 0 ? -value : value);
+  uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  std::string digits = fmt::format("{}", magnitude);
   std::string out;
   int count = 0;
   for (auto it = digits.rbegin(); it != digits.rend(); ++it) {

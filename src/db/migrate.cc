@@ -23,6 +23,21 @@ std::string NowUtc() {
   return buf;
 }
 
+// The few words where the two databases differ. SQLite: "INTEGER PRIMARY KEY"
+// makes the key the rowid itself (one B-tree instead of two), and WITHOUT ROWID
+// stores a table with a composite key in its key's order.
+std::string ForDialect(std::string sql, Dialect dialect) {
+  auto replace_all = [&](std::string_view from, std::string_view to) {
+    for (size_t p = sql.find(from); p != std::string::npos; p = sql.find(from, p + to.size())) {
+      sql.replace(p, from.size(), to);
+    }
+  };
+  bool sqlite = dialect == Dialect::kSqlite;
+  replace_all("{ID}", sqlite ? "INTEGER" : "BIGINT");
+  replace_all("{WITHOUT_ROWID}", sqlite ? " WITHOUT ROWID" : "");
+  return sql;
+}
+
 int Newest(const std::vector<Migration>& migrations) {
   return migrations.empty() ? 0 : migrations.back().version;
 }
@@ -45,7 +60,7 @@ Result<int> ApplyMigrations(Connection& conn, const std::vector<Migration>& migr
     for (const Migration& m : migrations) {
       if (m.version <= current) continue;
       Transaction tx(conn);
-      if (!m.sql.empty()) conn.Exec(m.sql);
+      if (!m.sql.empty()) conn.Exec(ForDialect(m.sql, conn.dialect()));
       if (m.code) m.code(conn);
       auto st = conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
       st->Bind(1, m.version).Bind(2, m.name).Bind(3, NowUtc()).Run();

@@ -14,7 +14,10 @@ namespace fupin::db {
 struct Migration {
   int version;       // 1, 2, 3, … without gaps
   std::string name;  // short description, recorded in schema_migrations
-  std::string sql;   // run first (may be empty); the same text on both databases
+  // Run first (may be empty); the same text on both databases, except two
+  // markers: {ID} (a 64-bit primary key: INTEGER on SQLite, the rowid; BIGINT
+  // on PostgreSQL) and {WITHOUT_ROWID} after a table with a composite key.
+  std::string sql;
   std::function<void(Connection&)> code;  // run after `sql` (may be empty): data loads
 };
 

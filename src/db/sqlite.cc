@@ -19,7 +19,9 @@ class SqliteStatement : public Statement {
   }
   Statement& Bind(int index, std::string_view value) override {
     Rearm();
-    Check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
+    // An empty view may have no data pointer; SQLite would bind that as NULL.
+    const char* data = value.data() ? value.data() : "";
+    Check(sqlite3_bind_text(stmt_, index, data, static_cast<int>(value.size()), SQLITE_TRANSIENT));
     return *this;
   }
   Statement& BindNull(int index) override {
@@ -65,29 +67,42 @@ class SqliteStatement : public Statement {
   int64_t changes_ = 0;
 };
 
+// Binds each row's values to one prepared INSERT. Text is copied into a
+// buffer per column that keeps its capacity from row to row and is bound
+// without another copy (SQLITE_STATIC): no allocation per value.
 class SqliteBulk : public BulkWriter {
  public:
-  explicit SqliteBulk(std::unique_ptr<Statement> st) : st_(std::move(st)) {}
+  SqliteBulk(sqlite3* db, sqlite3_stmt* stmt, size_t columns) : db_(db), stmt_(stmt), text_(columns) {}
+  ~SqliteBulk() override { sqlite3_finalize(stmt_); }
   BulkWriter& Int(int64_t value) override {
-    st_->Bind(++col_, value);
+    Check(sqlite3_bind_int64(stmt_, ++col_, value));
     return *this;
   }
   BulkWriter& Text(std::string_view value) override {
-    st_->Bind(++col_, value);
+    std::string& buffer = text_.at(static_cast<size_t>(col_));
+    buffer.assign(value);
+    Check(sqlite3_bind_text(stmt_, ++col_, buffer.c_str(), static_cast<int>(buffer.size()), SQLITE_STATIC));
     return *this;
   }
   BulkWriter& Null() override {
-    st_->BindNull(++col_);
+    Check(sqlite3_bind_null(stmt_, ++col_));
     return *this;
   }
   void EndRow() override {
-    st_->Run();
+    int rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    if (rc != SQLITE_DONE) throw DbError(fmt::format("SQLite: {}", sqlite3_errmsg(db_)));
     col_ = 0;
   }
   void Finish() override {}
 
  private:
-  std::unique_ptr<Statement> st_;
+  void Check(int rc) {
+    if (rc != SQLITE_OK) throw DbError(fmt::format("SQLite: {}", sqlite3_errmsg(db_)));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::vector<std::string> text_;
   int col_ = 0;
 };
 
@@ -119,7 +134,11 @@ class SqliteConnection : public Connection {
     sql += ") VALUES (";
     for (size_t i = 0; i < columns.size(); ++i) sql += i ? ",?" : "?";
     sql += ")";
-    return std::make_unique<SqliteBulk>(Prepare(sql));
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+      throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), sql));
+    }
+    return std::make_unique<SqliteBulk>(db_, stmt, columns.size());
   }
   void BeginWrite() override { Exec("BEGIN IMMEDIATE"); }
   std::string Describe() const override { return "sqlite:" + path_; }

@@ -46,6 +46,7 @@ Result<std::vector<Region>> ParseDivisions(std::string_view divisions_csv, std::
   if (!coordinates) return coordinates.error();
 
   std::vector<Region> regions;
+  std::vector<int64_t> lines;
   std::unordered_map<std::string, size_t> index;
   for (const csv::Record& r : *divisions) {
     Region region;
@@ -61,6 +62,10 @@ Result<std::vector<Region>> ParseDivisions(std::string_view divisions_csv, std::
     }
     region.level = *level;
     region.parent_code = region.level == Level::kPrefecture ? "" : r.fields[3];
+    if (region.level != Level::kPrefecture && region.parent_code.empty()) {
+      return Error::Invalid(fmt::format("divisions.csv line {}, column 4: a {} needs a parent code", r.line,
+                                        LevelName(region.level)));
+    }
     region.name_pinyin = r.fields[4];
     region.name_short = r.fields[5];
     region.kind = r.fields[6];
@@ -70,10 +75,13 @@ Result<std::vector<Region>> ParseDivisions(std::string_view divisions_csv, std::
     }
     index.emplace(region.code, regions.size());
     regions.push_back(std::move(region));
+    lines.push_back(r.line);
   }
-  for (const Region& region : regions) {
+  for (size_t i = 0; i < regions.size(); ++i) {
+    const Region& region = regions[i];
     if (!region.parent_code.empty() && !index.contains(region.parent_code)) {
-      return Error::Invalid(fmt::format("divisions.csv: parent {} of {} is missing", region.parent_code, region.code));
+      return Error::Invalid(fmt::format("divisions.csv line {}, column 4: parent {} of {} is missing", lines[i],
+                                        region.parent_code, region.code));
     }
   }
   for (const csv::Record& r : *coordinates) {

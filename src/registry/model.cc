@@ -125,12 +125,21 @@ Status CheckTransition(const HouseholdYear& prev, const HouseholdYear& cur) {
                                       cur.year, StatusName(prev.status), prev.year, why),
                           "status");
   };
+  // The exit year, once there is one, travels with every later exited or
+  // monitored year; a household that never exited cannot show one.
+  bool carries_exit = cur.status == S::kExited || cur.status == S::kMonitored;
+  if (prev.exit_year && carries_exit && cur.exit_year != prev.exit_year) {
+    return Error::Invalid(fmt::format("exit year {} differs from {} the year before",
+                                      cur.exit_year ? fmt::format("{}", *cur.exit_year) : std::string("(none)"),
+                                      *prev.exit_year),
+                          "exit_year");
+  }
+  if (!prev.exit_year && cur.status == S::kMonitored && cur.exit_year) {
+    return contradiction("a household that never exited has no exit year");
+  }
   switch (prev.status) {
     case S::kNotPoor:
       if (cur.status == S::kExited) return contradiction("a household that was not poor cannot exit");
-      if (cur.status == S::kMonitored && cur.monitor_kind == MonitorKind::kUnstableExited) {
-        return contradiction("a household that never exited cannot be an unstable exited household");
-      }
       return {};
     case S::kPoor:
       if (cur.status == S::kNotPoor) return contradiction("a poor household leaves the register only by exiting");
@@ -143,11 +152,8 @@ Status CheckTransition(const HouseholdYear& prev, const HouseholdYear& cur) {
       return {};
     case S::kExited:
       if (cur.status == S::kNotPoor) return contradiction("an exited household stays on the register as exited");
-      if ((cur.status == S::kExited || cur.status == S::kMonitored) && cur.exit_year &&
-          cur.exit_year != prev.exit_year) {
-        return Error::Invalid(fmt::format("exit year {} differs from {} the year before", *cur.exit_year,
-                                          prev.exit_year.value_or(0)),
-                              "exit_year");
+      if (cur.status == S::kMonitored && cur.monitor_kind != MonitorKind::kUnstableExited) {
+        return contradiction("an exited household is monitored as unstable_exited");
       }
       return {};
     case S::kMonitored:
@@ -156,12 +162,6 @@ Status CheckTransition(const HouseholdYear& prev, const HouseholdYear& cur) {
       }
       if (cur.status == S::kNotPoor && prev.exit_year) {
         return contradiction("a household that exited stays on the register as exited");
-      }
-      if ((cur.status == S::kExited || cur.status == S::kMonitored) && cur.exit_year && prev.exit_year &&
-          cur.exit_year != prev.exit_year) {
-        return Error::Invalid(fmt::format("exit year {} differs from {} the year before", *cur.exit_year,
-                                          *prev.exit_year),
-                              "exit_year");
       }
       return {};
   }
@@ -213,14 +213,20 @@ bool IsValidIdNumber(std::string_view id) {
   for (size_t i = 0; i < 17; ++i) {
     if (id[i] < '0' || id[i] > '9') return false;
   }
+  int year = (id[6] - '0') * 1000 + (id[7] - '0') * 100 + (id[8] - '0') * 10 + (id[9] - '0');
   int month = (id[10] - '0') * 10 + (id[11] - '0');
   int day = (id[12] - '0') * 10 + (id[13] - '0');
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  if (year < 1800 || month < 1 || month > 12 || day < 1) return false;
+  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int days = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+  if (day > days) return false;
   return IdCheckCharacter(id.substr(0, 17)) == id[17];
 }
 
 std::string MaskIdNumber(std::string_view id) {
-  if (id.size() < 10) return std::string(id.size(), '*');
+  // Too short to be a real number: show nothing of it.
+  if (id.size() < 15) return std::string(id.size(), '*');
   std::string out(id);
   for (size_t i = 6; i < out.size() - 4; ++i) out[i] = '*';
   return out;

@@ -63,12 +63,15 @@ bool CanExit(Money income_per_capita, Money poverty_line, const std::vector<std:
 // present exactly when the status needs it, not after `year`).
 Status CheckYear(const HouseholdYear& y);
 
-// Checks that `cur` may follow `prev` (the year before). Allowed:
+// Checks that `cur` may follow `prev`, the household's previous year on the
+// register. Allowed:
 //   not_poor  → not_poor | poor | monitored (marginal or sudden hardship)
 //   poor      → poor | exited (exit_year = this year)
-//   exited    → exited (same exit year) | monitored (unstable, same exit year) | poor (return to poverty)
+//   exited    → exited | monitored (unstable_exited) | poor (return to poverty)
 //   monitored → monitored | poor | exited (risk eliminated, only after an exit) | not_poor (never exited)
-// Anything else contradicts the previous year.
+// Once a household has exited, every later exited or monitored year carries
+// the same exit year; a household that never exited shows none. Anything else
+// contradicts the previous year.
 Status CheckTransition(const HouseholdYear& prev, const HouseholdYear& cur);
 
 // Poverty incidence = poor people / registered rural population × 100.

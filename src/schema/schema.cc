@@ -56,10 +56,10 @@ CREATE TABLE village_years (
   county_code  TEXT NOT NULL,
   status       TEXT NOT NULL CHECK (status IN ('not_poor', 'poor', 'exited')),
   PRIMARY KEY (village_code, year)
-);
+){WITHOUT_ROWID};
 
 CREATE TABLE households (
-  household_id    BIGINT PRIMARY KEY,
+  household_id    {ID} PRIMARY KEY,
   county_code     TEXT NOT NULL,
   township_code   TEXT NOT NULL,
   village_code    TEXT NOT NULL REFERENCES regions (code),
@@ -71,7 +71,7 @@ CREATE TABLE households (
 CREATE INDEX households_village ON households (village_code);
 
 CREATE TABLE members (
-  member_id    BIGINT PRIMARY KEY,
+  member_id    {ID} PRIMARY KEY,
   household_id BIGINT NOT NULL REFERENCES households (household_id),
   county_code  TEXT NOT NULL,
   name         TEXT NOT NULL,
@@ -95,7 +95,7 @@ CREATE TABLE household_years (
   income_per_capita_fen BIGINT NOT NULL,
   needs_unmet           TEXT NOT NULL,
   PRIMARY KEY (household_id, year)
-);
+){WITHOUT_ROWID};
 CREATE INDEX household_years_year_village ON household_years (year, village_code, status, members);
 )SQL";
 
