@@ -1,0 +1,116 @@
+// Golden outputs of the three renderers on a small hand-made report.
+#include <gtest/gtest.h>
+
+#include "reports/render.h"
+#include "reports/report.h"
+
+namespace fupin::reports {
+namespace {
+
+Report Sample() {
+  Report r;
+  r.name = "sample";
+  r.title_zh = "样例";
+  r.title_en = "Sample";
+  r.region_code = "622900000000";
+  r.region_name = "临夏回族自治州";
+  r.year = 2018;
+  r.columns = {{"region_name", "地区", "region", Kind::kText},
+               {"people", "人口", "people", Kind::kInt},
+               {"incidence", "贫困发生率%", "incidence %", Kind::kPercent},
+               {"exit_year", "退出年", "exit", Kind::kYear}};
+  r.rows.push_back({{Cell::Text("临夏市"), Cell::Int(1234567), Cell::Percent(897), Cell::Year(2017)}, false, ""});
+  r.rows.push_back({{Cell::Text("积石山县"), Cell::Int(0), Cell::Empty("no data"), Cell::Empty()}, false, ""});
+  r.rows.push_back({{Cell::Text("Total, \"all\""), Cell::Int(1234567), Cell::Percent(5), Cell::Empty()}, true, ""});
+  r.notes = {"a note"};
+  r.summary = "1 match, 0 mismatch, 0 not answerable";
+  return r;
+}
+
+TEST(RenderTest, TableAlignsChineseByDisplayWidthAndNumbersRight) {
+  // 地区 is 4 columns wide, 积石山县 8, "Total, \"all\"" 12: the first column is 12 wide.
+  const std::string expected =
+      "样例 Sample: 临夏回族自治州 622900000000, 2018\n"
+      "\n"
+      "地区               人口  贫困发生率%  退出年\n"
+      "region           people  incidence %    exit\n"
+      "------------  ---------  -----------  ------\n"
+      "临夏市        1,234,567         8.97    2017\n"
+      "积石山县              0      no data\n"
+      "------------  ---------  -----------  ------\n"
+      "Total, \"all\"  1,234,567         0.05\n"
+      "\n"
+      "Notes:\n"
+      "- a note\n"
+      "\n"
+      "1 match, 0 mismatch, 0 not answerable\n";
+  EXPECT_EQ(RenderTable(Sample()), expected);
+}
+
+TEST(RenderTest, CsvHasKeysAsHeaderPlainNumbersAndEmptyForNoValue) {
+  const std::string expected =
+      "region_name,people,incidence,exit_year\n"
+      "临夏市,1234567,8.97,2017\n"
+      "积石山县,0,,\n"
+      "\"Total, \"\"all\"\"\",1234567,0.05,\n";
+  EXPECT_EQ(RenderCsv(Sample()), expected);
+}
+
+TEST(RenderTest, JsonHasReportRegionYearColumnsRowsNotesWithFixedDecimals) {
+  const std::string expected =
+      R"({"report":"sample","title_zh":"样例","title_en":"Sample",)"
+      R"("region":{"code":"622900000000","name":"临夏回族自治州"},"year":2018,)"
+      R"("columns":[{"key":"region_name","name_zh":"地区","name_en":"region","kind":"text"},)"
+      R"({"key":"people","name_zh":"人口","name_en":"people","kind":"int"},)"
+      R"({"key":"incidence","name_zh":"贫困发生率%","name_en":"incidence %","kind":"percent"},)"
+      R"({"key":"exit_year","name_zh":"退出年","name_en":"exit","kind":"year"}],"sections":[],)"
+      R"("rows":[{"region_name":"临夏市","people":1234567,"incidence":8.97,"exit_year":2017,"total":false},)"
+      R"({"region_name":"积石山县","people":0,"incidence":null,"exit_year":null,"total":false},)"
+      R"({"region_name":"Total, \"all\"","people":1234567,"incidence":0.05,"exit_year":null,"total":true}],)"
+      R"("notes":["a note"],"summary":"1 match, 0 mismatch, 0 not answerable"})"
+      "\n";
+  EXPECT_EQ(RenderJson(Sample()), expected);
+}
+
+TEST(RenderTest, SectionsGetHeadingsInTablesAColumnInCsvAndAKeyInJson) {
+  Report r = Sample();
+  r.sections = {{"a", "甲", "first"}, {"b", "乙", "second"}};
+  r.rows[0].section = "b";
+  r.rows[1].section = "a";
+  r.rows[2].section = "a";
+  r.rows[2].total = false;
+  std::string table = RenderTable(r);
+  // Rows print under their section's heading, in section order.
+  size_t first = table.find("== 甲 first ==\n");
+  size_t second = table.find("== 乙 second ==\n");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_LT(first, table.find("积石山县"));
+  EXPECT_LT(table.find("积石山县"), second);
+  EXPECT_LT(second, table.find("临夏市"));
+  std::string csv = RenderCsv(r);
+  EXPECT_TRUE(csv.starts_with("section,region_name,people,incidence,exit_year\nb,临夏市,"));
+  std::string json = RenderJson(r);
+  EXPECT_NE(json.find(R"("rows":[{"section":"b","region_name":"临夏市")"), std::string::npos);
+  EXPECT_NE(json.find(R"("sections":[{"key":"a","title_zh":"甲","title_en":"first"})"), std::string::npos);
+}
+
+TEST(RenderTest, ParseFormatNamesTheValidFormats) {
+  EXPECT_EQ(*ParseFormat("csv"), Format::kCsv);
+  EXPECT_EQ(*ParseFormat("json"), Format::kJson);
+  EXPECT_EQ(*ParseFormat("table"), Format::kTable);
+  auto bad = ParseFormat("xlsx");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "format");
+  EXPECT_NE(bad.error().message.find("table, csv, json"), std::string::npos);
+}
+
+TEST(RenderTest, YearRangesCollapseRuns) {
+  EXPECT_EQ(YearRanges({}), "none");
+  EXPECT_EQ(YearRanges({2018}), "2018");
+  EXPECT_EQ(YearRanges({2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020}), "2012–2020");
+  EXPECT_EQ(YearRanges({2012, 2014, 2015, 2016, 2020}), "2012, 2014–2016, 2020");
+}
+
+}  // namespace
+}  // namespace fupin::reports
