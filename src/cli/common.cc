@@ -32,7 +32,15 @@ Result<std::unique_ptr<db::Connection>> OpenDatabase(const std::string& url, Sch
 }
 
 int Fail(const Error& error) {
-  std::fprintf(stderr, "fupin: %s\n", error.message.c_str());
+  // One line, whatever the message holds (libpq's errors span two).
+  std::string line;
+  for (char c : error.message) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (c == ' ' && (line.empty() || line.back() == ' ')) continue;
+    line.push_back(c);
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  std::fprintf(stderr, "fupin: %s\n", line.c_str());
   bool usage = error.code == ErrorCode::kInvalidArgument && error.field.starts_with("--");
   return usage ? 2 : 1;
 }

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "demo/generator.h"
+#include "registry/identity.h"
 
 namespace fupin::cli {
 
@@ -12,9 +13,14 @@ int RunDemo(const DemoOptions& o) {
   auto start = std::chrono::steady_clock::now();
   auto conn = OpenDatabase(o.db, SchemaMode::kMigrate);
   if (!conn) return Fail(conn.error());
+  auto key_path = registry::RegistryKeyPath(o.db);
+  if (!key_path) return Fail(key_path.error());
+  auto vault = registry::IdentityVault::FromKeyFile(*key_path, /*create=*/true);
+  if (!vault) return Fail(vault.error());
   demo::DemoOptions options;
   options.seed = o.seed;
   options.scale = o.scale;
+  options.vault = &*vault;
   auto summary = demo::BuildDemo(**conn, options);
   if (!summary) return Fail(summary.error());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,8 +1,34 @@
+// fupin export registry: writes the whole registry as a folder of CSV files
+// (docs/REGISTRY-FILES.md) that fupin import registry loads again.
+#include <cstdio>
+#include <string>
+
+#include "base/text.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "registry/exchange.h"
+#include "registry/identity.h"
 
 namespace fupin::cli {
 
-int RunExportRegistry(const ExportRegistryOptions& o) { return Fail(Error::Internal("not built yet")); }
+int RunExportRegistry(const ExportRegistryOptions& o) {
+  auto conn = OpenDatabase(o.db, SchemaMode::kRequire);
+  if (!conn) return Fail(conn.error());
+  // Identity numbers are written in clear: only the holder of the registry key can export.
+  auto key_path = registry::RegistryKeyPath(o.db);
+  if (!key_path) return Fail(key_path.error());
+  auto vault = registry::IdentityVault::FromKeyFile(*key_path, /*create=*/false);
+  if (!vault) return Fail(vault.error());
+  Result<registry::RegistryCounts> counts = registry::ExportRegistryFolder(**conn, o.out, *vault);
+  if (!counts) return Fail(counts.error());
+  std::printf(
+      "exported %s households, %s members, %s household years, %s villages, %s village years, "
+      "%s poverty lines and %s settings to %s\n",
+      text::Grouped(counts->households).c_str(), text::Grouped(counts->members).c_str(),
+      text::Grouped(counts->household_years).c_str(), text::Grouped(counts->villages).c_str(),
+      text::Grouped(counts->village_years).c_str(), text::Grouped(counts->poverty_lines).c_str(),
+      text::Grouped(counts->settings).c_str(), o.out.c_str());
+  return 0;
+}
 
 }  // namespace fupin::cli

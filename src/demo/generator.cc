@@ -69,6 +69,7 @@ int64_t Permille(int64_t fen, int64_t permille) { return fen * permille / 1000; 
 
 Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) {
   try {
+    if (!options.vault) return Error::Internal("the demo needs the registry key to seal identity numbers");
     if (db::QueryInt(conn, "SELECT COUNT(*) FROM households").value_or(0) > 0) {
       return Error::Conflict("the database already holds registry data; build the demo into a new database");
     }
@@ -211,7 +212,8 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
           ++member_id;
           if (table != Table::kMembers) continue;
           out.Int(member_id).Int(household_id).Text(v.county_code).Text(p.name).Text(p.relation);
-          out.Text(p.sex == 'M' ? "M" : "F").Int(p.birth_year).Text(p.id_number).Int(1).EndRow();
+          out.Text(p.sex == 'M' ? "M" : "F").Int(p.birth_year).Text(options.vault->Seal(member_id, p.id_number));
+          out.Text(registry::MaskIdNumber(p.id_number)).Int(1).EndRow();
         }
         // Income factors in permille of the poverty line.
         int64_t poor_factor = rng.Between(550, 960);
@@ -274,8 +276,8 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
            "synthetic"}}},
         {Table::kMembers,
          {"members",
-          {"member_id", "household_id", "county_code", "name", "relation", "sex", "birth_year", "id_number",
-           "id_synthetic"}}},
+          {"member_id", "household_id", "county_code", "name", "relation", "sex", "birth_year", "id_number_sealed",
+           "id_number_masked", "id_synthetic"}}},
         {Table::kYears,
          {"household_years",
           {"household_id", "year", "county_code", "village_code", "members", "status", "monitor_kind", "exit_year",

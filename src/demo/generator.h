@@ -10,12 +10,15 @@
 
 #include "base/result.h"
 #include "db/database.h"
+#include "registry/identity.h"
 
 namespace fupin::demo {
 
 struct DemoOptions {
   uint64_t seed = 2020;
   double scale = 1.0;
+  // Seals the synthetic identity numbers; required.
+  const registry::IdentityVault* vault = nullptr;
 };
 
 struct DemoSummary {

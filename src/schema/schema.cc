@@ -78,8 +78,9 @@ CREATE TABLE members (
   relation     TEXT NOT NULL,
   sex          TEXT NOT NULL CHECK (sex IN ('F', 'M')),
   birth_year   INTEGER NOT NULL,
-  id_number    TEXT,
-  id_synthetic INTEGER NOT NULL CHECK (id_synthetic IN (0, 1))
+  id_number_sealed TEXT,
+  id_number_masked TEXT,
+  id_synthetic     INTEGER NOT NULL CHECK (id_synthetic IN (0, 1))
 );
 CREATE INDEX members_household ON members (household_id);
 

@@ -34,6 +34,15 @@ std::string Unique(const char* prefix) {
 
 }  // namespace
 
+const registry::IdentityVault& TestVault() {
+  static const registry::IdentityVault vault([] {
+    registry::IdentityVault::Key key;
+    key.fill(7);
+    return key;
+  }());
+  return vault;
+}
+
 std::unique_ptr<db::Connection> PgAdmin() {
   auto conn = db::Open(PgUrl("postgres"));
   if (!conn) throw std::runtime_error(conn.error().message);

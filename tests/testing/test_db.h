@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "db/database.h"
+#include "registry/identity.h"
 
 namespace fupin::testing {
 
@@ -44,6 +45,10 @@ class ScratchDb {
 
 // A connection to the server's maintenance database (PostgreSQL only).
 std::unique_ptr<db::Connection> PgAdmin();
+
+// One registry key for every test database, so sealed identity numbers
+// compare across databases.
+const registry::IdentityVault& TestVault();
 
 // A fresh temporary directory, removed with its contents on destruction.
 class TempDir {
