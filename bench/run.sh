@@ -16,6 +16,7 @@ OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
 work=$(mktemp -d /tmp/fupin-bench.XXXXXX)
 eval "$(scripts/pg-scratch)"
+export FUPIN_REGISTRY_KEY_FILE=$work/registry.key
 cleanup() { scripts/pg-scratch stop "$PG_DIR"; rm -rf "$work"; }
 trap cleanup EXIT
 PGURL() { echo "postgresql://postgres@/$1?host=$PG_HOST&port=$PG_PORT"; }

@@ -47,6 +47,21 @@ std::vector<std::string> DropIndexes(Connection& conn, const std::string& table)
   return statements;
 }
 
+std::vector<std::string> DropForeignKeys(Connection& conn, const std::string& table) {
+  std::vector<std::string> drops, adds;
+  if (conn.dialect() != Dialect::kPostgres) return adds;
+  auto st = conn.Prepare(
+      "SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
+      "WHERE contype = 'f' AND conrelid = to_regclass(?) ORDER BY conname");
+  st->Bind(1, table);
+  while (st->Step()) {
+    drops.push_back(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table, st->Text(0)));
+    adds.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", table, st->Text(0), st->Text(1)));
+  }
+  for (const std::string& sql : drops) conn.Exec(sql);
+  return adds;
+}
+
 void CreateIndexes(Connection& conn, const std::vector<std::string>& statements) {
   for (const std::string& sql : statements) conn.Exec(sql);
 }

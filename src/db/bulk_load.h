@@ -31,4 +31,11 @@ class BulkLoadMode {
 std::vector<std::string> DropIndexes(Connection& conn, const std::string& table);
 void CreateIndexes(Connection& conn, const std::vector<std::string>& statements);
 
+// PostgreSQL checks a foreign key with a trigger per row; dropped for a load
+// and added again before the commit, it checks the whole table in one join.
+// Returns the statements that add the keys again (run them with
+// CreateIndexes); nothing on SQLite, where BulkLoadMode turns the per-row
+// checks off instead.
+std::vector<std::string> DropForeignKeys(Connection& conn, const std::string& table);
+
 }  // namespace fupin::db

@@ -98,6 +98,7 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
     std::vector<std::string> indexes;
     for (const char* table : {"households", "members", "household_years"}) {
       for (std::string& sql : db::DropIndexes(conn, table)) indexes.push_back(std::move(sql));
+      for (std::string& sql : db::DropForeignKeys(conn, table)) indexes.push_back(std::move(sql));
     }
     DemoSummary summary;
     summary.first_year = plan.first_year;
@@ -156,11 +157,12 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
     for (const auto& c : kCauseWeights) cause_weights.push_back(c.second);
     static const char* kUnmetChoices[] = {"housing", "water", "medical", "schooling", "housing;water",
                                           "medical;housing"};
-    // PostgreSQL takes one COPY at a time on a connection, so each table is
-    // written in its own pass over the same seeded generation.
-    enum class Table { kHouseholds, kMembers, kYears };
+    // PostgreSQL takes one COPY at a time on a connection, so there each table
+    // is written in its own pass over the same seeded generation; SQLite takes
+    // all three in one pass. A null writer skips its table.
     int64_t household_id = 0, member_id = 0;
-    auto generate = [&](Table table, db::BulkWriter& out) -> Status {
+    auto generate = [&](db::BulkWriter* household_out, db::BulkWriter* member_out,
+                        db::BulkWriter* year_out) -> Status {
     household_id = 0;
     member_id = 0;
     summary.household_years = 0;
@@ -199,7 +201,8 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
         std::vector<Person> family = MakeFamily(rng, h.size, county_prefix, registered_year);
         bool ever_poor = h.exit_index >= 0;
         const char* cause = ever_poor ? kCauseWeights[rng.Pick(cause_weights)].first : nullptr;
-        if (table == Table::kHouseholds) {
+        if (household_out) {
+          db::BulkWriter& out = *household_out;
           out.Int(household_id).Text(v.county_code).Text(v.township_code).Text(v.code).Text(family[0].name);
           if (cause) {
             out.Text(cause);
@@ -210,7 +213,8 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
         }
         for (const Person& p : family) {
           ++member_id;
-          if (table != Table::kMembers) continue;
+          if (!member_out) continue;
+          db::BulkWriter& out = *member_out;
           out.Int(member_id).Int(household_id).Text(v.county_code).Text(p.name).Text(p.relation);
           out.Text(p.sex == 'M' ? "M" : "F").Int(p.birth_year).Text(options.vault->Seal(member_id, p.id_number));
           out.Text(registry::MaskIdNumber(p.id_number)).Int(1).EndRow();
@@ -256,7 +260,8 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
             }
           }
           ++summary.household_years;
-          if (table != Table::kYears) continue;
+          if (!year_out) continue;
+          db::BulkWriter& out = *year_out;
           out.Int(household_id).Int(year).Text(v.county_code).Text(v.code).Int(h.size).Text(status);
           if (monitor_kind) {
             out.Text(monitor_kind);
@@ -269,24 +274,34 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
     }
     return {};
     };
-    const std::vector<std::pair<Table, std::pair<const char*, std::vector<std::string>>>> passes = {
-        {Table::kHouseholds,
-         {"households",
-          {"household_id", "county_code", "township_code", "village_code", "head_name", "cause", "registered_year",
-           "synthetic"}}},
-        {Table::kMembers,
-         {"members",
-          {"member_id", "household_id", "county_code", "name", "relation", "sex", "birth_year", "id_number_sealed",
-           "id_number_masked", "id_synthetic"}}},
-        {Table::kYears,
-         {"household_years",
-          {"household_id", "year", "county_code", "village_code", "members", "status", "monitor_kind", "exit_year",
-           "income_per_capita_fen", "needs_unmet"}}}};
-    for (const auto& [table, target] : passes) {
-      auto out = conn.Bulk(target.first, target.second);
-      Status done = generate(table, *out);
+    auto households = [&] {
+      return conn.Bulk("households", {"household_id", "county_code", "township_code", "village_code", "head_name",
+                                      "cause", "registered_year", "synthetic"});
+    };
+    auto members = [&] {
+      return conn.Bulk("members", {"member_id", "household_id", "county_code", "name", "relation", "sex",
+                                   "birth_year", "id_number_sealed", "id_number_masked", "id_synthetic"});
+    };
+    auto years = [&] {
+      return conn.Bulk("household_years",
+                       {"household_id", "year", "county_code", "village_code", "members", "status", "monitor_kind",
+                        "exit_year", "income_per_capita_fen", "needs_unmet"});
+    };
+    if (conn.dialect() == db::Dialect::kSqlite) {
+      auto h = households(), m = members(), y = years();
+      Status done = generate(h.get(), m.get(), y.get());
       if (!done) return done.error();
-      out->Finish();
+      h->Finish();
+      m->Finish();
+      y->Finish();
+    } else {
+      for (int pass = 0; pass < 3; ++pass) {
+        auto out = pass == 0 ? households() : pass == 1 ? members() : years();
+        Status done = generate(pass == 0 ? out.get() : nullptr, pass == 1 ? out.get() : nullptr,
+                               pass == 2 ? out.get() : nullptr);
+        if (!done) return done.error();
+        out->Finish();
+      }
     }
     summary.households = household_id;
     summary.members = member_id;

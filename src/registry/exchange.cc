@@ -845,127 +845,6 @@ Status RequireYearWithData(db::Connection& conn, int year) {
   return Error::NotFound(fmt::format("no registry data for year {}; years with data: {}", year, YearsList(years)));
 }
 
-// PostgreSQL checks a foreign key with a trigger per row; dropped for the load
-// and added again before the commit, it checks the whole table with one join.
-// (db::DropIndexes covers the indexes; this is the same idea for the keys.)
-// Returns the statements that add the keys again. Throws db::DbError.
-std::vector<std::string> DropForeignKeys(db::Connection& conn, const std::string& table) {
-  std::vector<std::string> drops, adds;
-  if (conn.dialect() != db::Dialect::kPostgres) return adds;
-  auto st = conn.Prepare(
-      "SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
-      "WHERE contype = 'f' AND conrelid = to_regclass(?) ORDER BY conname");
-  st->Bind(1, table);
-  while (st->Step()) {
-    drops.push_back(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", table, st->Text(0)));
-    adds.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", table, st->Text(0), st->Text(1)));
-  }
-  for (const std::string& sql : drops) conn.Exec(sql);
-  return adds;
-}
-
-// A db::BulkWriter for SQLite that inserts kRows rows per statement execution
-// instead of one. SQLite runs the setup of an INSERT once per execution, and the
-// schema's CHECK (status IN (...)) builds a lookup table each time (perf: most
-// of the time of a one-row-per-execution load went there). Measured on 4.2 M
-// rows: 9.9 s against 13.5 s with db::SqliteBulk. This belongs in
-// db::SqliteBulk; it lives here until the data-access layer has it.
-class BatchedSqliteBulk : public db::BulkWriter {
- public:
-  BatchedSqliteBulk(db::Connection& conn, std::string_view table, const std::vector<std::string>& columns)
-      : conn_(conn), table_(table), columns_(columns) {
-    values_.resize(kRows * columns_.size());
-  }
-  BulkWriter& Int(int64_t value) override {
-    Value& v = Next();
-    v.kind = Value::kInt;
-    v.i = value;
-    return *this;
-  }
-  BulkWriter& Text(std::string_view value) override {
-    Value& v = Next();
-    v.kind = Value::kText;
-    v.s.assign(value);
-    return *this;
-  }
-  BulkWriter& Null() override {
-    Next().kind = Value::kNull;
-    return *this;
-  }
-  void EndRow() override {
-    if (used_ != (rows_ + 1) * columns_.size()) {
-      throw db::DbError(fmt::format("bulk load into {}: a row has {} values, not {}", table_,
-                                    used_ - rows_ * columns_.size(), columns_.size()));
-    }
-    if (++rows_ == kRows) Flush();
-  }
-  void Finish() override { Flush(); }
-
- private:
-  static constexpr size_t kRows = 64;
-  struct Value {
-    enum Kind { kNull, kInt, kText } kind = kNull;
-    int64_t i = 0;
-    std::string s;  // keeps its capacity from batch to batch
-  };
-  Value& Next() {
-    if (used_ == values_.size()) throw db::DbError(fmt::format("bulk load into {}: too many values", table_));
-    return values_[used_++];
-  }
-  std::unique_ptr<db::Statement> Prepare(size_t rows) {
-    std::string sql = fmt::format("INSERT INTO {} (", table_);
-    for (size_t c = 0; c < columns_.size(); ++c) sql += (c ? "," : "") + columns_[c];
-    sql += ") VALUES ";
-    for (size_t r = 0; r < rows; ++r) {
-      sql += r ? ",(" : "(";
-      for (size_t c = 0; c < columns_.size(); ++c) sql += c ? ",?" : "?";
-      sql += ")";
-    }
-    return conn_.Prepare(sql);
-  }
-  void Flush() {
-    if (rows_ == 0) return;
-    std::unique_ptr<db::Statement> partial;
-    db::Statement* st;
-    if (rows_ == kRows) {
-      if (!full_) full_ = Prepare(kRows);
-      st = full_.get();
-    } else {
-      partial = Prepare(rows_);
-      st = partial.get();
-    }
-    for (size_t i = 0; i < used_; ++i) {
-      const Value& v = values_[i];
-      int index = static_cast<int>(i + 1);
-      if (v.kind == Value::kInt) {
-        st->Bind(index, v.i);
-      } else if (v.kind == Value::kText) {
-        st->Bind(index, std::string_view(v.s));
-      } else {
-        st->BindNull(index);
-      }
-    }
-    st->Run();
-    rows_ = 0;
-    used_ = 0;
-  }
-
-  db::Connection& conn_;
-  std::string table_;
-  std::vector<std::string> columns_;
-  std::vector<Value> values_;
-  size_t used_ = 0;  // values filled in the pending rows
-  size_t rows_ = 0;  // complete pending rows
-  std::unique_ptr<db::Statement> full_;
-};
-
-// The fastest bulk writer for the connection: COPY on PostgreSQL, batched INSERTs on SQLite.
-std::unique_ptr<db::BulkWriter> Bulk(db::Connection& conn, std::string_view table,
-                                     const std::vector<std::string>& columns) {
-  if (conn.dialect() == db::Dialect::kSqlite) return std::make_unique<BatchedSqliteBulk>(conn, table, columns);
-  return conn.Bulk(table, columns);
-}
-
 // Thrown inside WriteRegistry when `data` breaks its contract (not validated): rolls the transaction back.
 struct UnvalidatedData : std::logic_error {
   using std::logic_error::logic_error;
@@ -1051,10 +930,10 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
     }
     std::vector<std::string> foreign_keys;
     for (const char* table : {"household_years", "members", "households"}) {
-      for (std::string& sql : DropForeignKeys(conn, table)) foreign_keys.push_back(std::move(sql));
+      for (std::string& sql : db::DropForeignKeys(conn, table)) foreign_keys.push_back(std::move(sql));
     }
     {
-      auto bulk = Bulk(conn, "poverty_lines", {"year", "poverty_line_fen", "monitoring_line_fen", "source"});
+      auto bulk = conn.Bulk("poverty_lines", {"year", "poverty_line_fen", "monitoring_line_fen", "source"});
       for (const PovertyLineRow& p : data.poverty_lines) {
         bulk->Int(p.year).Int(p.poverty_line_fen);
         if (p.monitoring_line_fen >= 0) {
@@ -1068,13 +947,13 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
       counts.poverty_lines = static_cast<int64_t>(data.poverty_lines.size());
     }
     {
-      auto bulk = Bulk(conn, "settings", {"key", "value", "source"});
+      auto bulk = conn.Bulk("settings", {"key", "value", "source"});
       for (const SettingRow& s : data.settings) bulk->Text(s.key).Text(s.value).Text(s.source).EndRow();
       bulk->Finish();
       counts.settings = static_cast<int64_t>(data.settings.size());
     }
     {
-      auto bulk = Bulk(conn, "villages",
+      auto bulk = conn.Bulk("villages",
                        {"village_code", "county_code", "township_code", "deep_poverty", "broadband", "mobile_4g",
                         "paved_road", "distance_to_township_m"});
       auto opt = [&](int64_t v) -> db::BulkWriter& { return v >= 0 ? bulk->Int(v) : bulk->Null(); };
@@ -1090,7 +969,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
       counts.villages = static_cast<int64_t>(data.villages.size());
     }
     {
-      auto bulk = Bulk(conn, "village_years", {"village_code", "year", "county_code", "status"});
+      auto bulk = conn.Bulk("village_years", {"village_code", "year", "county_code", "status"});
       for (const VillageYearRow& v : data.village_years) {
         bulk->Text(v.village_code).Int(v.year).Text(v.county_code).Text(VillageStatusName(v.status)).EndRow();
       }
@@ -1098,7 +977,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
       counts.village_years = static_cast<int64_t>(data.village_years.size());
     }
     {
-      auto bulk = Bulk(conn, "households",
+      auto bulk = conn.Bulk("households",
                        {"household_id", "county_code", "township_code", "village_code", "head_name", "cause",
                         "registered_year", "synthetic"});
       for (const HouseholdRow& h : data.households) {
@@ -1109,7 +988,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
       counts.households = static_cast<int64_t>(data.households.size());
     }
     {
-      auto bulk = Bulk(conn, "members",
+      auto bulk = conn.Bulk("members",
                        {"member_id", "household_id", "county_code", "name", "relation", "sex", "birth_year",
                         "id_number_sealed", "id_number_masked", "id_synthetic"});
       // county_code comes from the household: an index into the (sorted) households.
@@ -1134,7 +1013,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
       counts.members = static_cast<int64_t>(data.members.size());
     }
     {
-      auto bulk = Bulk(conn, "household_years",
+      auto bulk = conn.Bulk("household_years",
                        {"household_id", "year", "county_code", "village_code", "members", "status", "monitor_kind",
                         "exit_year", "income_per_capita_fen", "needs_unmet"});
       // Both lists are sorted by household_id: walk them together.

@@ -4,6 +4,7 @@
 // arrive in FUPIN_TEST_PG_HOST / FUPIN_TEST_PG_PORT). A PostgreSQL test without
 // that server fails: it is never skipped silently.
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 namespace fupin::testing {
 
 enum class Backend { kSqlite, kPostgres };
+
+inline void PrintTo(Backend backend, std::ostream* os) { *os << (backend == Backend::kSqlite ? "SQLite" : "PostgreSQL"); }
 
 inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
