@@ -52,7 +52,7 @@ r=$(measure "fupin report paper-check, SQLite" "$FUPIN" report paper-check --db 
 # A registry folder of about a million households.
 rm -f "$work/big.db"*
 "$FUPIN" demo --db "sqlite:$work/big.db" --scale "$SCALE_IMPORT" --quiet
-"$FUPIN" export registry --db "sqlite:$work/big.db" --out "$work/folder"
+"$FUPIN" export registry --db "sqlite:$work/big.db" --out "$work/folder" >/dev/null
 rows=0
 for f in "$work"/folder/*.csv; do rows=$((rows + $(wc -l <"$f") - 1)); done
 households=$(($(wc -l <"$work/folder/households.csv") - 1))

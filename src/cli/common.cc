@@ -31,6 +31,12 @@ Result<std::unique_ptr<db::Connection>> OpenDatabase(const std::string& url, Sch
   return conn;
 }
 
+Result<registry::IdentityVault> OpenRegistryVault(const std::string& url, bool create) {
+  auto path = registry::RegistryKeyPath(url);
+  if (!path) return path.error();
+  return registry::IdentityVault::FromKeyFile(*path, create);
+}
+
 int Fail(const Error& error) {
   // One line, whatever the message holds (libpq's errors span two).
   std::string line;

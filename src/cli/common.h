@@ -6,6 +6,7 @@
 
 #include "base/result.h"
 #include "db/database.h"
+#include "registry/identity.h"
 
 namespace fupin::cli {
 
@@ -16,6 +17,10 @@ enum class SchemaMode {
 
 // Opens `url` and checks or migrates its schema.
 Result<std::unique_ptr<db::Connection>> OpenDatabase(const std::string& url, SchemaMode mode);
+
+// The registry key of the database at `url` (registry/identity.h): beside a
+// SQLite file, or FUPIN_REGISTRY_KEY_FILE. With `create`, a missing key is made.
+Result<registry::IdentityVault> OpenRegistryVault(const std::string& url, bool create);
 
 // Prints "fupin: <message>" on stderr and returns the exit code for `error`:
 // 2 when it is a usage error (a flag's value), 1 otherwise.

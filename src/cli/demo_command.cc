@@ -13,9 +13,7 @@ int RunDemo(const DemoOptions& o) {
   auto start = std::chrono::steady_clock::now();
   auto conn = OpenDatabase(o.db, SchemaMode::kMigrate);
   if (!conn) return Fail(conn.error());
-  auto key_path = registry::RegistryKeyPath(o.db);
-  if (!key_path) return Fail(key_path.error());
-  auto vault = registry::IdentityVault::FromKeyFile(*key_path, /*create=*/true);
+  auto vault = OpenRegistryVault(o.db, /*create=*/true);
   if (!vault) return Fail(vault.error());
   demo::DemoOptions options;
   options.seed = o.seed;

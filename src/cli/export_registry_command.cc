@@ -15,9 +15,7 @@ int RunExportRegistry(const ExportRegistryOptions& o) {
   auto conn = OpenDatabase(o.db, SchemaMode::kRequire);
   if (!conn) return Fail(conn.error());
   // Identity numbers are written in clear: only the holder of the registry key can export.
-  auto key_path = registry::RegistryKeyPath(o.db);
-  if (!key_path) return Fail(key_path.error());
-  auto vault = registry::IdentityVault::FromKeyFile(*key_path, /*create=*/false);
+  auto vault = OpenRegistryVault(o.db, /*create=*/false);
   if (!vault) return Fail(vault.error());
   Result<registry::RegistryCounts> counts = registry::ExportRegistryFolder(**conn, o.out, *vault);
   if (!counts) return Fail(counts.error());

@@ -19,9 +19,7 @@ int RunImportRegistry(const ImportRegistryOptions& o) {
   if (!folder) return Fail(folder.error());
   auto conn = OpenDatabase(o.db, SchemaMode::kMigrate);
   if (!conn) return Fail(conn.error());
-  auto key_path = registry::RegistryKeyPath(o.db);
-  if (!key_path) return Fail(key_path.error());
-  auto vault = registry::IdentityVault::FromKeyFile(*key_path, /*create=*/true);
+  auto vault = OpenRegistryVault(o.db, /*create=*/true);
   if (!vault) return Fail(vault.error());
   auto start = std::chrono::steady_clock::now();
   Result<registry::ImportOutcome> outcome = registry::ImportRegistryFolder(**conn, o.dir, *vault, o.max_errors);
