@@ -416,7 +416,7 @@ Result<Report> PaperCheckReport(const PaperCheckInput& in) {
   }
 
   r.notes = {
-      "paper: every figure of data/paper/headline_figures.csv (the seed paper); cited: the poverty figures and "
+      "paper: every figure of data/paper/headline_figures.csv (the research paper on Linxia); cited: the poverty figures and "
       "county exits of data/linxia/statistics.csv",
       "computed with the poverty report's aggregation (fupin report poverty) of the registry, per year",
       "the paper's 2016 figures (175,700 poor people; 412 deep-poverty villages, 323 poor and 89 not; incidence "

@@ -1,5 +1,5 @@
 #pragma once
-// The paper-check report: the figures the seed paper states about Linxia
+// The paper-check report: the figures the research paper states about Linxia
 // (data/paper/headline_figures.csv, section "paper") and the cited poverty
 // figures of data/linxia/statistics.csv (section "cited"), each beside the value
 // computed from the records, with match / mismatch and the reason, or "not

@@ -223,6 +223,16 @@ TEST(DemoDeterminismTest, SameSeedSameRowsOnSqliteAndPostgres) {
   uint64_t a = Digest(lite.conn()), b = Digest(pg.conn()), d = Digest(other.conn());
   EXPECT_EQ(a, b);
   EXPECT_NE(a, d);
+  // Their exports are identical, file by file.
+  fupin::testing::TempDir dir;
+  ASSERT_TRUE(registry::ExportRegistryFolder(lite.conn(), dir.File("lite"), TestVault()).ok());
+  ASSERT_TRUE(registry::ExportRegistryFolder(pg.conn(), dir.File("pg"), TestVault()).ok());
+  for (const char* name : {"households.csv", "members.csv", "household_years.csv", "villages.csv",
+                           "village_years.csv", "poverty_lines.csv", "settings.csv"}) {
+    EXPECT_TRUE(fupin::testing::ReadFile(dir.File(std::string("lite/") + name)) ==
+                fupin::testing::ReadFile(dir.File(std::string("pg/") + name)))
+        << name;
+  }
 }
 
 }  // namespace
