@@ -117,6 +117,26 @@ bool RegionTree::Covers(std::string_view ancestor, std::string_view code) const 
   return false;
 }
 
+Result<const Region*> RegionTree::Resolve(std::string_view code_or_name) const {
+  if (const Region* r = Find(code_or_name)) return r;
+  std::string q = Compact(code_or_name);
+  std::vector<const Region*> exact;
+  for (const Region& r : regions_) {
+    if (r.name == code_or_name || r.name_short == code_or_name || (!q.empty() && Compact(r.name_pinyin) == q) ||
+        (!q.empty() && Compact(r.name_en) == q)) {
+      exact.push_back(&r);
+    }
+  }
+  if (exact.size() == 1) return exact.front();
+  if (exact.empty()) return Error::NotFound(fmt::format("no region with the code or name '{}'", code_or_name));
+  std::string list;
+  for (size_t i = 0; i < exact.size() && i < 5; ++i) {
+    list += fmt::format("{}{} {}", i ? ", " : "", exact[i]->code, exact[i]->name);
+  }
+  return Error::Invalid(fmt::format("'{}' names {} regions ({}{}); give the code", code_or_name, exact.size(), list,
+                                    exact.size() > 5 ? ", …" : ""));
+}
+
 std::vector<const Region*> RegionTree::Search(std::string_view query, size_t limit) const {
   std::string q = Compact(query);
   if (q.empty()) return {};

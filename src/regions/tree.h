@@ -36,6 +36,12 @@ class RegionTree {
   // True when `code` is `ancestor` or lies below it.
   bool Covers(std::string_view ancestor, std::string_view code) const;
 
+  // The region a user means by `code_or_name`: a 12-digit code, or a name,
+  // short name or pinyin (without spaces or case) that names exactly one
+  // region. kNotFound when nothing matches; kInvalidArgument listing the
+  // candidates when the name is ambiguous (e.g. a village name used twice).
+  Result<const Region*> Resolve(std::string_view code_or_name) const;
+
   // Regions whose name, short name or pinyin contains `query` (pinyin matched
   // without spaces and case), best matches first: exact, prefix, substring.
   std::vector<const Region*> Search(std::string_view query, size_t limit = 20) const;

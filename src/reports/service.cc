@@ -30,13 +30,16 @@ Result<Report> BuildReport(db::Connection& conn, const ReportRequest& request) {
   if (!root) return Error::Precondition("the region tree is empty: run fupin migrate");
   const regions::Region* region = root;
   if (!request.region.empty()) {
-    region = tree.Find(request.region);
-    if (!region) {
-      return Error::Invalid(fmt::format("no region '{}' in the region tree of {} ({}): give a 12-digit code of "
-                                        "the prefecture or a county, township or village in it",
-                                        request.region, root->name, root->code),
-                            "region");
+    auto resolved = tree.Resolve(request.region);
+    if (!resolved) {
+      std::string why = resolved.error().code == ErrorCode::kNotFound
+                            ? fmt::format("no region '{}' in the region tree of {} ({}): give a 12-digit code or the "
+                                          "name of the prefecture or a county, township or village in it",
+                                          request.region, root->name, root->code)
+                            : resolved.error().message;
+      return Error::Invalid(why, "region");
     }
+    region = *resolved;
   }
   if (request.name == "paper-check" && region != root) {
     return Error::Invalid(fmt::format("no region choice for paper-check: it covers the whole prefecture {} ({})",

@@ -23,7 +23,7 @@ Status CheckReportName(std::string_view name);
 struct ReportRequest {
   std::string name;
   std::optional<int> year;  // default: the latest year with registry data
-  std::string region;       // 12-digit code; default: the root of the region tree (the prefecture)
+  std::string region;       // 12-digit code or an unambiguous name or pinyin; default: the root (the prefecture)
 };
 
 // Builds the report. Errors:

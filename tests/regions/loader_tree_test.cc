@@ -579,3 +579,39 @@ INSTANTIATE_TEST_SUITE_P(Backends, RegionTreeLoadTest, ::testing::ValuesIn(fupin
 
 }  // namespace
 }  // namespace fupin::regions
+
+namespace fupin::regions {
+namespace {
+
+TEST(RegionTreeResolveTest, CodeNameOrPinyinNamesOneRegion) {
+  auto parsed = ParseDivisions(embedded::DivisionsCsv(), embedded::CoordinatesCsv());
+  ASSERT_TRUE(parsed.ok());
+  RegionTree tree = RegionTree::FromRegions(std::move(*parsed));
+  EXPECT_EQ((*tree.Resolve("622926000000"))->name, "东乡族自治县");
+  EXPECT_EQ((*tree.Resolve("东乡族自治县"))->code, "622926000000");
+  EXPECT_EQ((*tree.Resolve("Kang Le"))->code, "622922000000");
+  EXPECT_EQ((*tree.Resolve("Yongjing County"))->code, "622923000000");
+  auto missing = tree.Resolve("北京");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  // A village name used in two places is ambiguous: the error lists the codes.
+  std::map<std::string, int> names;
+  for (const Region& r : tree.All()) {
+    if (r.level == Level::kVillage) names[r.name]++;
+  }
+  std::string twice;
+  for (const auto& [name, count] : names) {
+    if (count > 1) {
+      twice = name;
+      break;
+    }
+  }
+  ASSERT_FALSE(twice.empty());
+  auto ambiguous = tree.Resolve(twice);
+  ASSERT_FALSE(ambiguous.ok());
+  EXPECT_EQ(ambiguous.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(ambiguous.error().message.find("give the code"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fupin::regions
