@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUPIN=${FUPIN:-build/fupin}
-SCALE_IMPORT=${SCALE_IMPORT:-2.5}   # about 1,000,000 households
+SCALE_IMPORT=${SCALE_IMPORT:-2.54}  # about 1,000,000 households
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
 work=$(mktemp -d /tmp/fupin-bench.XXXXXX)
@@ -81,3 +81,10 @@ awk -v rows="$rows" -v hy="$hy" -v s="$imp_sqlite" -v p="$imp_pg" -v cs="$ceil_s
   printf "Import throughput: %.0f rows/s on SQLite, %.0f rows/s on PostgreSQL (all %d rows of the folder, validated, in one transaction).\n", rows / s, rows / p, rows;
   printf "Against the ceilings (bare loaders, %d rows of one file): SQLite %.0f rows/s, PostgreSQL %.0f rows/s; fupin imports at %.2f× and %.2f× those rates.\n", hy, hy / cs, hy / cp, (rows / s) / (hy / cs), (rows / p) / (hy / cp);
 }'
+
+echo
+echo "Micro-benchmarks (\`build/fupin_bench\`, Google Benchmark, linked against the library):"
+echo
+echo '```'
+build/fupin_bench --benchmark_min_time=0.5 2>/dev/null | sed -n '/^Benchmark/,$p'
+echo '```'

@@ -19,6 +19,7 @@ struct DemoOptions {
   uint64_t seed = 2020;
   double scale = 1.0;
   bool quiet = false;
+  bool if_empty = false;  // a database that already holds a registry is left as it is (exit 0)
 };
 int RunDemo(const DemoOptions& o);
 

@@ -20,6 +20,10 @@ int RunDemo(const DemoOptions& o) {
   options.scale = o.scale;
   options.vault = &*vault;
   auto summary = demo::BuildDemo(**conn, options);
+  if (!summary && o.if_empty && summary.error().code == ErrorCode::kConflict) {
+    if (!o.quiet) std::printf("%s already holds a registry; left as it is\n", (*conn)->Describe().c_str());
+    return 0;
+  }
   if (!summary) return Fail(summary.error());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o.quiet) {

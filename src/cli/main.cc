@@ -34,9 +34,26 @@ int main(int argc, char** argv) {
   auto* demo_cmd = app.add_subcommand("demo", "Build the synthetic, calibrated Linxia demo scenario");
   demo_cmd->add_option("--db", demo.db, "Database URL (must hold no registry data yet)");
   demo_cmd->add_option("--seed", demo.seed, "Random seed: the same seed gives the same database");
-  demo_cmd->add_option("--scale", demo.scale, "Population scale: 1 = Linxia, 0.01 = a small test version")
-      ->check(CLI::Range(0.001, 20.0));
+  demo_cmd
+      ->add_option("--scale", demo.scale, "Population scale: 1 = Linxia, 0.01 = a small test version (0.01 to 20)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            double v = 0;
+            try {
+              size_t used = 0;
+              v = std::stod(value, &used);
+              if (used != value.size()) return "--scale must be a number";
+            } catch (...) {
+              return "--scale must be a number";
+            }
+            // Below 0.01 the smallest villages would hold no one.
+            if (!(v >= 0.01 && v <= 20.0)) return "--scale must be between 0.01 and 20";
+            return {};
+          },
+          "0.01..20"));
   demo_cmd->add_flag("--quiet", demo.quiet, "Print nothing but errors");
+  demo_cmd->add_flag("--if-empty", demo.if_empty,
+                     "Leave a database that already holds a registry as it is, and succeed");
 
   auto* import_cmd = app.add_subcommand("import", "Load data from files");
   import_cmd->require_subcommand(1);

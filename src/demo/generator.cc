@@ -20,7 +20,8 @@ namespace fupin::demo {
 namespace {
 
 constexpr double kDetourFactor = 1.4;  // mountain roads: road distance ≈ 1.4 × great circle (a demo assumption)
-const char* kPlacedByDemo = "demo: placed at random near its township (synthetic, not a real location)";
+const char* kVillagePlacedByDemo = "demo: placed at random near its township (synthetic, not a real location)";
+const char* kTownshipPlacedByDemo = "demo: placed at random near its county (synthetic, not a real location)";
 
 // Main causes of poverty among poor households, weighted; a synthetic choice.
 const std::vector<std::pair<const char*, int64_t>> kCauseWeights = {
@@ -119,7 +120,8 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
       Point p = r.level == regions::Level::kTownship ? Near(geo, parent->second, 3, 12)
                                                      : Near(geo, parent->second, 0.8, 7);
       points[r.code] = p;
-      update->Bind(1, p.lon_e6).Bind(2, p.lat_e6).Bind(3, kPlacedByDemo).Bind(4, r.code).Run();
+      const char* source = r.level == regions::Level::kTownship ? kTownshipPlacedByDemo : kVillagePlacedByDemo;
+      update->Bind(1, p.lon_e6).Bind(2, p.lat_e6).Bind(3, source).Bind(4, r.code).Run();
     }
 
     // Village attributes and the village register.

@@ -616,11 +616,20 @@ void RegistryParser::VillageYears(std::string_view text) {
     v.village_code = std::move(row.Text(0));
     v.county_code = place->county ? place->county->code : std::string();
     v.year = static_cast<int>(*year);
+    v.line = row.line();
     out.push_back(std::move(v));
   });
   std::sort(out.begin(), out.end(), [](const VillageYearRow& a, const VillageYearRow& b) {
     return std::tie(a.village_code, a.year) < std::tie(b.village_code, b.year);
   });
+  // The register of each village, in year order.
+  for (size_t i = 1; i < out.size() && !sink.Full(); ++i) {
+    const VillageYearRow& prev = out[i - 1];
+    const VillageYearRow& cur = out[i];
+    if (prev.village_code != cur.village_code || prev.year == cur.year) continue;
+    Status rules = CheckVillageTransition(prev.status, prev.year, cur.status, cur.year);
+    if (!rules) sink.Add(kVillageYearsFile.name, cur.line, 3, rules.error().message);
+  }
   s.End(sink);
 }
 
@@ -697,6 +706,34 @@ RegistryParser::Outcome RegistryParser::Finish() {
   // A file never given is an empty file: its missing header is reported.
   for (const RegistryFileSpec& spec : kRegistryFiles) {
     if (!s.given[static_cast<size_t>(FileIndex(spec.name))]) File(spec.name, "");
+  }
+  // The exit rule, where the folder gives that year's poverty line: a household
+  // exits only with per-capita income above the line and every basic need
+  // guaranteed.
+  std::map<int, int64_t> line_of_year;
+  for (const PovertyLineRow& p : s.data.poverty_lines) line_of_year[p.year] = p.poverty_line_fen;
+  const auto& years = s.data.household_years;
+  for (size_t i = 1; i < years.size() && s.errors.size() < s.max_errors; ++i) {
+    const HouseholdYearRow& prev = years[i - 1];
+    const HouseholdYearRow& cur = years[i];
+    if (prev.household_id != cur.household_id || prev.status != HouseholdStatus::kPoor ||
+        cur.status != HouseholdStatus::kExited) {
+      continue;
+    }
+    auto line = line_of_year.find(cur.year);
+    if (line == line_of_year.end()) continue;
+    if (cur.income_per_capita_fen <= line->second) {
+      s.errors.push_back(FileError{std::string(kHouseholdYearsFile.name), cur.line, 7,
+                                   fmt::format("household {} exits in {} with a per-capita income of {} yuan, not "
+                                               "above that year's poverty line of {} yuan",
+                                               cur.household_id, cur.year,
+                                               FormatYuan(Money::FromFen(cur.income_per_capita_fen)),
+                                               FormatYuan(Money::FromFen(line->second)))});
+    } else if (cur.needs_unmet != 0) {
+      s.errors.push_back(FileError{std::string(kHouseholdYearsFile.name), cur.line, 8,
+                                   fmt::format("household {} exits in {} while basic needs are not guaranteed ({})",
+                                               cur.household_id, cur.year, NeedsUnmetText(cur.needs_unmet))});
+    }
   }
   Outcome outcome;
   outcome.errors = std::move(s.errors);

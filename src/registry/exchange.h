@@ -133,6 +133,7 @@ struct VillageRow {
 struct VillageYearRow {
   std::string village_code;
   std::string county_code;  // derived from the region tree
+  int64_t line = 0;         // line in village_years.csv
   int year = 0;
   VillageStatus status = VillageStatus::kNotPoor;
 };

@@ -168,6 +168,19 @@ Status CheckTransition(const HouseholdYear& prev, const HouseholdYear& cur) {
   return {};
 }
 
+Status CheckVillageTransition(VillageStatus prev, int prev_year, VillageStatus cur, int cur_year) {
+  using V = VillageStatus;
+  const char* why = nullptr;
+  if (prev == V::kPoor && cur == V::kNotPoor) why = "a poor village leaves the register only by exiting";
+  if (prev == V::kExited && cur == V::kPoor) why = "an exited village is not registered poor again";
+  if (prev == V::kExited && cur == V::kNotPoor) why = "an exited village stays on the register as exited";
+  if (prev == V::kNotPoor && cur == V::kExited) why = "a village that was not poor cannot exit";
+  if (!why) return {};
+  return Error::Invalid(fmt::format("village status {} in {} contradicts status {} in {}: {}", VillageStatusName(cur),
+                                    cur_year, VillageStatusName(prev), prev_year, why),
+                        "status");
+}
+
 std::optional<int64_t> Incidence::Hundredths() const {
   if (population <= 0) return std::nullopt;
   // round(poor * 10000 / population), half up, in integers.

@@ -1,5 +1,5 @@
 #pragma once
-// The household registry's types and rules (DESIGN.md, Registry). Pure: no
+// The household registry's types and rules (docs/ARCHITECTURE.md, Registry). Pure: no
 // database, no clock. Every rule here has a table-driven test in
 // tests/registry/model_test.cc.
 #include <cstdint>
@@ -73,6 +73,14 @@ Status CheckYear(const HouseholdYear& y);
 // the same exit year; a household that never exited shows none. Anything else
 // contradicts the previous year.
 Status CheckTransition(const HouseholdYear& prev, const HouseholdYear& cur);
+
+// Checks that a village's register status `cur` in `cur_year` may follow
+// `prev` in `prev_year`, its previous year on the register. Allowed:
+//   not_poor → not_poor | poor (designated a poor village)
+//   poor     → poor | exited
+//   exited   → exited
+// An exited village stays exited; a village leaves the register only by exiting.
+Status CheckVillageTransition(VillageStatus prev, int prev_year, VillageStatus cur, int cur_year);
 
 // Poverty incidence = poor people / registered rural population × 100.
 struct Incidence {

@@ -37,8 +37,8 @@ TEST(MigrateCliTest, CreatesUpgradesAndRefusesNewerSchema) {
 }
 
 TEST(DemoCliTest, BadFlagsAreUsageErrors) {
-  for (const char* args : {"demo --bogus", "demo --scale 0", "demo --scale abc", "demo --seed -x", "nonsense",
-                           "demo --db"}) {
+  for (const char* args : {"demo --bogus", "demo --scale 0", "demo --scale abc", "demo --scale nan",
+                           "demo --scale 0.001", "demo --scale 21", "demo --seed -x", "nonsense", "demo --db"}) {
     auto r = RunFupin(args);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_TRUE(OneLine(r.err)) << args << ": " << r.err;
@@ -60,6 +60,17 @@ TEST(DemoCliTest, UnreachableDatabaseAndSecondRunFailWithOneLine) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_TRUE(OneLine(again.err)) << again.err;
   EXPECT_NE(again.err.find("already holds"), std::string::npos);
+  // What `make demo` runs: a database that holds a registry is left as it is.
+  auto kept = RunFupin("demo --if-empty --scale 0.01 --db " + url);
+  EXPECT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_NE(kept.out.find("left as it is"), std::string::npos);
+  // ... and an empty one (migrated, or left by an interrupted run) gets the demo.
+  std::string empty = "sqlite:" + dir.File("e.db");
+  ASSERT_EQ(RunFupin("migrate --db " + empty).exit_code, 0);
+  auto filled = RunFupin("demo --if-empty --quiet --scale 0.01 --db " + empty);
+  EXPECT_EQ(filled.exit_code, 0) << filled.err;
+  auto report = RunFupin("report poverty --format csv --db " + empty);
+  EXPECT_EQ(report.exit_code, 0) << report.err;
   auto folder = RunFupin("demo --scale 0.01 --db sqlite:" + dir.File("no/such/folder/x.db"));
   EXPECT_EQ(folder.exit_code, 1);
   EXPECT_TRUE(OneLine(folder.err)) << folder.err;

@@ -291,6 +291,16 @@ std::vector<BadCase> BadCases() {
        fmt::format("households.csv line 2, column 2: county_code '{}' is not the county of village {}: the region "
                    "tree has {} ({})",
                    c.county, a.village, a.county, county ? county->name : "")},
+      {"village_back_to_poor",
+       [=](Folder& f) { AppendLine(f, "village_years.csv", fmt::format("{},2017,poor", a.village)); },
+       "village_years.csv line 6, column 3: village status poor in 2017 contradicts status exited in 2016: an exited "
+       "village is not registered poor again"},
+      {"exit_below_poverty_line", [](Folder& f) { SetLine(f, "household_years.csv", 8, "2,2015,3,exited,,2015,285500,"); },
+       "household_years.csv line 8, column 7: household 2 exits in 2015 with a per-capita income of 2855.00 yuan, not "
+       "above that year's poverty line of 2855.00 yuan"},
+      {"exit_with_unmet_need",
+       [](Folder& f) { SetLine(f, "household_years.csv", 8, "2,2015,3,exited,,2015,300000,water"); },
+       "household_years.csv line 8, column 8: household 2 exits in 2015 while basic needs are not guaranteed (water)"},
       {"duplicate_household_id", [](Folder& f) { AppendLine(f, "households.csv", GetLine(f, "households.csv", 2)); },
        "households.csv line 6, column 1: household_id 1 is already on line 2"},
       {"duplicate_member_id", [](Folder& f) { AppendLine(f, "members.csv", "10,2,马二,child,M,2000,,1"); },

@@ -561,3 +561,29 @@ TEST(MaskIdNumberTest, NeverShowsAShortIdInClear) {
 
 }  // namespace
 }  // namespace fupin::registry
+
+namespace fupin::registry {
+namespace {
+
+TEST(CheckVillageTransitionTest, TheRegisterOnlyMovesForward) {
+  using V = VillageStatus;
+  struct Case {
+    V prev, cur;
+    bool ok;
+  };
+  for (const Case& c : std::vector<Case>{{V::kNotPoor, V::kNotPoor, true}, {V::kNotPoor, V::kPoor, true},
+                                         {V::kNotPoor, V::kExited, false}, {V::kPoor, V::kPoor, true},
+                                         {V::kPoor, V::kExited, true},     {V::kPoor, V::kNotPoor, false},
+                                         {V::kExited, V::kExited, true},   {V::kExited, V::kPoor, false},
+                                         {V::kExited, V::kNotPoor, false}}) {
+    Status st = CheckVillageTransition(c.prev, 2017, c.cur, 2018);
+    EXPECT_EQ(st.ok(), c.ok) << VillageStatusName(c.prev) << " -> " << VillageStatusName(c.cur);
+    if (!st.ok()) {
+      EXPECT_EQ(st.error().field, "status");
+      EXPECT_NE(st.error().message.find("in 2018 contradicts status"), std::string::npos) << st.error().message;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fupin::registry
