@@ -127,16 +127,21 @@ struct IntCase {
 
 class ParseInt64Test : public ::testing::TestWithParam<IntCase> {};
 
+// A parse result: the value when `ok`, else an invalid-argument error mentioning `want`.
+void ExpectParsed(const Result<int64_t>& r, bool ok, int64_t value, std::string_view want) {
+  ASSERT_EQ(r.ok(), ok) << (r.ok() ? std::to_string(*r) : r.error().message);
+  if (ok) {
+    EXPECT_EQ(*r, value);
+  } else {
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_TRUE(Mentions(r.error().message, want)) << r.error().message;
+  }
+}
+
 TEST_P(ParseInt64Test, ParsesStrictDecimalIntegers) {
   const IntCase& c = GetParam();
   Result<int64_t> r = ParseInt64(c.s);
-  ASSERT_EQ(r.ok(), c.ok) << (r.ok() ? std::to_string(*r) : r.error().message);
-  if (c.ok) {
-    EXPECT_EQ(*r, c.value);
-  } else {
-    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_TRUE(Mentions(r.error().message, c.want)) << r.error().message;
-  }
+  ExpectParsed(r, c.ok, c.value, c.want);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -211,13 +216,7 @@ class ParseFixedTest : public ::testing::TestWithParam<FixedCase> {};
 TEST_P(ParseFixedTest, ScalesDecimalsToIntegers) {
   const FixedCase& c = GetParam();
   Result<int64_t> r = ParseFixed(c.s, c.scale);
-  ASSERT_EQ(r.ok(), c.ok) << (r.ok() ? std::to_string(*r) : r.error().message);
-  if (c.ok) {
-    EXPECT_EQ(*r, c.value);
-  } else {
-    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-    EXPECT_TRUE(Mentions(r.error().message, c.want)) << r.error().message;
-  }
+  ExpectParsed(r, c.ok, c.value, c.want);
 }
 
 INSTANTIATE_TEST_SUITE_P(
