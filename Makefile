@@ -1,6 +1,7 @@
 # Fupin: the two commands a newcomer needs are `make demo` and `make test`.
 BUILD_DIR ?= build
 DB ?= sqlite:fupin.db
+LISTEN ?= 127.0.0.1:8080
 
 .PHONY: setup build demo test bench clean
 
@@ -11,7 +12,7 @@ build:
 	@scripts/build
 
 demo: setup build
-	@scripts/demo "$(DB)"
+	@LISTEN="$(LISTEN)" scripts/demo "$(DB)"
 
 test: setup build
 	@scripts/test

@@ -16,5 +16,6 @@ EMBED(fupin_settings_csv, "data/reference/settings.csv")
 EMBED(fupin_scenario_linxia_csv, "data/scenarios/linxia.csv")
 EMBED(fupin_headline_figures_csv, "data/paper/headline_figures.csv")
 EMBED(fupin_statistics_csv, "data/linxia/statistics.csv")
+EMBED(fupin_openapi_json, "docs/openapi.json")
 
 .section .note.GNU-stack,"",@progbits

@@ -11,6 +11,7 @@ FUPIN_DECLARE_EMBED(fupin_settings_csv)
 FUPIN_DECLARE_EMBED(fupin_scenario_linxia_csv)
 FUPIN_DECLARE_EMBED(fupin_headline_figures_csv)
 FUPIN_DECLARE_EMBED(fupin_statistics_csv)
+FUPIN_DECLARE_EMBED(fupin_openapi_json)
 
 namespace fupin::embedded {
 namespace {
@@ -31,5 +32,6 @@ std::string_view HeadlineFiguresCsv() {
 }
 
 std::string_view StatisticsCsv() { return View(fupin_statistics_csv_begin, fupin_statistics_csv_end); }
+std::string_view OpenApiJson() { return View(fupin_openapi_json_begin, fupin_openapi_json_end); }
 
 }  // namespace fupin::embedded

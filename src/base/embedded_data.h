@@ -13,5 +13,6 @@ std::string_view SettingsCsv();        // data/reference/settings.csv
 std::string_view ScenarioLinxiaCsv();  // data/scenarios/linxia.csv
 std::string_view HeadlineFiguresCsv(); // data/paper/headline_figures.csv
 std::string_view StatisticsCsv();      // data/linxia/statistics.csv (cited figures)
+std::string_view OpenApiJson();        // docs/openapi.json (the API document)
 
 }  // namespace fupin::embedded

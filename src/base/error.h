@@ -12,7 +12,9 @@ enum class ErrorCode {
   kNotFound,            // the thing named does not exist
   kConflict,            // it exists already, or the state forbids the change
   kFailedPrecondition,  // e.g. the database schema is newer than this program
-  kPermissionDenied,
+  kPermissionDenied,    // signed in, but the role or region scope does not allow it
+  kUnauthenticated,     // not signed in, or the session expired
+  kResourceExhausted,   // too many attempts: try again later
   kUnavailable,         // a database or file that cannot be reached
   kInternal,            // a bug or an unexpected failure of a dependency
 };
@@ -34,6 +36,15 @@ struct Error {
   }
   static Error Unavailable(std::string message) {
     return Error{ErrorCode::kUnavailable, std::move(message), {}};
+  }
+  static Error Denied(std::string message) {
+    return Error{ErrorCode::kPermissionDenied, std::move(message), {}};
+  }
+  static Error Unauthenticated(std::string message) {
+    return Error{ErrorCode::kUnauthenticated, std::move(message), {}};
+  }
+  static Error Exhausted(std::string message) {
+    return Error{ErrorCode::kResourceExhausted, std::move(message), {}};
   }
   static Error Internal(std::string message) { return Error{ErrorCode::kInternal, std::move(message), {}}; }
 };

@@ -54,4 +54,26 @@ struct ReportOptions {
 };
 int RunReport(const ReportOptions& o);
 
+struct UserAddOptions {
+  std::string db = kDefaultDb;
+  std::string name;
+  std::string role;
+  std::string region;
+};
+// Reads the password from stdin; when stdin is a terminal or empty, generates
+// one and prints it once.
+int RunUserAdd(const UserAddOptions& o);
+
+struct ServeOptions {
+  std::string db = kDefaultDb;
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;  // 0: one per core
+  std::string web = "web/dist";
+  int max_connections = 10000;
+  int request_timeout_s = 15;
+  int idle_timeout_s = 60;
+  int session_ttl_s = 8 * 3600;
+};
+int RunServe(const ServeOptions& o);
+
 }  // namespace fupin::cli

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "accounts/demo_accounts.h"
 #include "base/text.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -20,11 +21,18 @@ int RunDemo(const DemoOptions& o) {
   options.scale = o.scale;
   options.vault = &*vault;
   auto summary = demo::BuildDemo(**conn, options);
-  if (!summary && o.if_empty && summary.error().code == ErrorCode::kConflict) {
-    if (!o.quiet) std::printf("%s already holds a registry; left as it is\n", (*conn)->Describe().c_str());
+  const bool kept = !summary && o.if_empty && summary.error().code == ErrorCode::kConflict;
+  if (!summary && !kept) return Fail(summary.error());
+  // One account per role, also in a database built before accounts existed.
+  auto accounts = accounts::EnsureDemoAccounts(**conn);
+  if (!accounts) return Fail(accounts.error());
+  if (kept) {
+    if (!o.quiet) {
+      std::printf("%s already holds a registry; left as it is\n\nDemo accounts:\n%s",
+                  (*conn)->Describe().c_str(), accounts::DemoAccountsTable(*accounts).c_str());
+    }
     return 0;
   }
-  if (!summary) return Fail(summary.error());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o.quiet) {
     std::printf(
@@ -36,6 +44,8 @@ int RunDemo(const DemoOptions& o) {
         text::Grouped(summary->villages).c_str(), text::Grouped(summary->households).c_str(),
         text::Grouped(summary->members).c_str(), text::Grouped(summary->household_years).c_str(),
         summary->first_year, summary->last_year);
+    std::printf("\nDemo accounts (synthetic, for trying the platform; change or remove them in production):\n%s",
+                accounts::DemoAccountsTable(*accounts).c_str());
   }
   return 0;
 }

@@ -92,6 +92,40 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   report_cmd->add_option("--out", report.out, "File to write instead of standard output");
 
+  auto* user_cmd = app.add_subcommand("user", "Manage accounts");
+  user_cmd->require_subcommand(1);
+  UserAddOptions user_add;
+  auto* user_add_cmd = user_cmd->add_subcommand(
+      "add", "Add an account; the password is read from standard input, or generated and printed once");
+  user_add_cmd->add_option("--db", user_add.db, "Database URL");
+  user_add_cmd->add_option("--name", user_add.name, "User name (3-32 of a-z 0-9 . _ -, starting with a letter)")
+      ->required();
+  user_add_cmd
+      ->add_option("--role", user_add.role,
+                   "admin, official, registry, auditor, county_operator, station_operator, outlet_operator, "
+                   "supplier or buyer")
+      ->required()
+      ->check(CLI::IsMember({"admin", "official", "registry", "auditor", "county_operator", "station_operator",
+                             "outlet_operator", "supplier", "buyer"}));
+  user_add_cmd->add_option("--region", user_add.region, "Region code of the grant (covers everything below it)")
+      ->required();
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the web interface and the JSON API");
+  serve_cmd->add_option("--db", serve.db, "Database URL");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0: any free port)");
+  serve_cmd->add_option("--threads", serve.threads, "I/O threads (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  serve_cmd->add_option("--web", serve.web, "Folder of the built web interface");
+  serve_cmd->add_option("--max-connections", serve.max_connections, "Open connections before answering 503")
+      ->check(CLI::Range(1, 1000000));
+  serve_cmd->add_option("--request-timeout", serve.request_timeout_s, "Seconds to receive a whole request")
+      ->check(CLI::Range(1, 3600));
+  serve_cmd->add_option("--idle-timeout", serve.idle_timeout_s, "Seconds a keep-alive connection may idle")
+      ->check(CLI::Range(1, 3600));
+  serve_cmd->add_option("--session-ttl", serve.session_ttl_s, "Seconds a session lasts after sign-in")
+      ->check(CLI::Range(60, 30 * 24 * 3600));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -110,6 +144,8 @@ int main(int argc, char** argv) {
   if (*export_registry_cmd) return RunExportRegistry(export_registry);
   if (*export_households_cmd) return RunExportHouseholds(export_households);
   if (*export_villages_cmd) return RunExportVillages(export_villages);
+  if (*user_add_cmd) return RunUserAdd(user_add);
+  if (*serve_cmd) return RunServe(serve);
   if (*report_cmd) {
     if (year_opt->count() > 0) report.year = report_year;
     return RunReport(report);

@@ -27,6 +27,7 @@
 #include "db/bulk_load.h"
 #include "regions/tree.h"
 #include "registry/stats.h"
+#include "registry/store.h"
 
 namespace fupin::registry {
 namespace {
@@ -1081,6 +1082,8 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
     }
     db::CreateIndexes(conn, rebuild);
     db::CreateIndexes(conn, foreign_keys);
+    // Caches of figures computed from the registry (the indicators) see the import.
+    store::BumpRevisionIfPresent(conn);
     tx.Commit();
   } catch (const db::DbError& e) {
     return Error::Unavailable(fmt::format("writing the registry failed and nothing was written: {}", e.what()));

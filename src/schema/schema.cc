@@ -2,6 +2,7 @@
 
 #include "regions/loader.h"
 #include "registry/reference.h"
+#include "schema/parts.h"
 
 namespace fupin::schema {
 namespace {
@@ -107,6 +108,8 @@ std::vector<db::Migration> Build() {
                     regions::LoadLinxia(conn);
                     registry::LoadReferenceData(conn);
                   }});
+  list.push_back({3, "accounts, sessions and the audit log", "", accounts::CreateSchema});
+  list.push_back({4, "registry change requests", "", registry::CreateChangeRequestSchema});
   return list;
 }
 

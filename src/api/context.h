@@ -1,0 +1,92 @@
+#pragma once
+// What a route handler receives, and the table routes are registered in.
+// Each domain module adds its routes (e.g. registry/routes.cc:
+// registry::AddRoutes(api::RouteTable&)); src/api/app.cc builds the one table,
+// authenticates, checks CSRF, and maps errors (api/reply.h).
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.h"
+#include "http/router.h"
+
+namespace fupin::db {
+class Pool;
+}
+namespace fupin::regions {
+class RegionTree;
+}
+namespace fupin::registry {
+class IdentityVault;
+class RegistryService;
+}
+namespace fupin::accounts {
+struct Principal;
+class AccountService;
+}
+namespace fupin::audit {
+class AuditLog;
+}
+namespace fupin::reports {
+class IndicatorService;
+}
+
+namespace fupin::api {
+
+// The long-lived parts of the running server, built by `fupin serve`.
+// Everything here is thread-safe.
+struct Services {
+  db::Pool* pool = nullptr;
+  const regions::RegionTree* tree = nullptr;
+  // nullptr when the registry key is not available to this server: identity
+  // reads then answer 503 (kUnavailable) instead of the numbers.
+  const registry::IdentityVault* vault = nullptr;
+  accounts::AccountService* accounts = nullptr;
+  audit::AuditLog* audit = nullptr;
+  registry::RegistryService* registry = nullptr;
+  reports::IndicatorService* indicators = nullptr;
+};
+
+// One request in flight, as a handler sees it.
+struct Call {
+  http::Request& request;
+  const http::PathParams& params;
+  // The signed-in user; never null on kSession routes, may be null on kPublic ones.
+  const accounts::Principal* principal;
+  Services& services;
+
+  // The path parameter `name` ("" when the pattern has none of that name).
+  std::string_view Param(std::string_view name) const;
+};
+
+using Handler = std::function<http::Response(Call&)>;
+
+enum class Access {
+  kPublic,   // no session needed
+  kSession,  // 401 without a valid session; POST/PUT/PATCH/DELETE also need X-CSRF-Token
+};
+
+struct Route {
+  Handler handler;
+  Access access = Access::kSession;
+};
+
+class RouteTable {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler, Access access = Access::kSession) {
+    router_.Add(std::move(method), std::move(pattern), Route{std::move(handler), access});
+  }
+  void Get(std::string pattern, Handler h, Access a = Access::kSession) { Add("GET", std::move(pattern), std::move(h), a); }
+  void Post(std::string pattern, Handler h, Access a = Access::kSession) { Add("POST", std::move(pattern), std::move(h), a); }
+  void Put(std::string pattern, Handler h, Access a = Access::kSession) { Add("PUT", std::move(pattern), std::move(h), a); }
+  void Patch(std::string pattern, Handler h, Access a = Access::kSession) { Add("PATCH", std::move(pattern), std::move(h), a); }
+  void Delete(std::string pattern, Handler h, Access a = Access::kSession) { Add("DELETE", std::move(pattern), std::move(h), a); }
+
+  const http::Router<Route>& router() const { return router_; }
+
+ private:
+  http::Router<Route> router_;
+};
+
+}  // namespace fupin::api

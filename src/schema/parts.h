@@ -1,0 +1,14 @@
+#pragma once
+// Schema steps that belong to a module and differ between SQLite and
+// PostgreSQL (triggers), run as numbered migrations by schema.cc.
+#include "db/database.h"
+
+namespace fupin::accounts {
+// Migration 3: users, sessions and the append-only audit log.
+void CreateSchema(db::Connection& conn);
+}  // namespace fupin::accounts
+
+namespace fupin::registry {
+// Migration 4: change requests and the registry revision counter.
+void CreateChangeRequestSchema(db::Connection& conn);
+}  // namespace fupin::registry
