@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -35,6 +36,12 @@ Result<registry::IdentityVault> OpenRegistryVault(const std::string& url, bool c
   auto path = registry::RegistryKeyPath(url);
   if (!path) return path.error();
   return registry::IdentityVault::FromKeyFile(*path, create);
+}
+
+std::string CommandLineActor() {
+  const passwd* pw = getpwuid(geteuid());
+  std::string name = pw != nullptr && pw->pw_name != nullptr ? pw->pw_name : std::to_string(geteuid());
+  return "command line (OS user " + name + ")";
 }
 
 int Fail(const Error& error) {

@@ -22,6 +22,10 @@ Result<std::unique_ptr<db::Connection>> OpenDatabase(const std::string& url, Sch
 // SQLite file, or FUPIN_REGISTRY_KEY_FILE. With `create`, a missing key is made.
 Result<registry::IdentityVault> OpenRegistryVault(const std::string& url, bool create);
 
+// Who runs this command, for audit entries written from the command line:
+// "command line (OS user NAME)".
+std::string CommandLineActor();
+
 // Prints "fupin: <message>" on stderr and returns the exit code for `error`:
 // 2 when it is a usage error (a flag's value), 1 otherwise.
 int Fail(const Error& error);

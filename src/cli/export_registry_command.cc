@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <string>
 
+#include "audit/audit_log.h"
 #include "base/text.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "regions/tree.h"
 #include "registry/exchange.h"
 #include "registry/identity.h"
 
@@ -23,6 +25,17 @@ int RunExportRegistry(const ExportRegistryOptions& o) {
     vault = registry::IdentityVault(unused);
   }
   if (!vault) return Fail(vault.error());
+  // Identity numbers leave the database in clear: the read is audited first,
+  // so no export goes unrecorded.
+  {
+    regions::RegionTree tree = regions::RegionTree::Load(**conn);
+    audit::AuditLog audit_log(tree);
+    db::Transaction tx(**conn);
+    audit_log.Append(**conn, nullptr, "",
+                     audit::Entry{"identity.read", "registry export:" + o.out, tree.Root() ? tree.Root()->code : "",
+                                  CommandLineActor() + ": the whole registry, identity numbers in clear"});
+    tx.Commit();
+  }
   Result<registry::RegistryCounts> counts = registry::ExportRegistryFolder(**conn, o.out, *vault);
   if (!counts) return Fail(counts.error());
   std::printf(

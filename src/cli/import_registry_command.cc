@@ -6,9 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "audit/audit_log.h"
 #include "base/text.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "regions/tree.h"
 #include "registry/exchange.h"
 #include "registry/identity.h"
 
@@ -22,7 +24,17 @@ int RunImportRegistry(const ImportRegistryOptions& o) {
   auto vault = OpenRegistryVault(o.db, /*create=*/true);
   if (!vault) return Fail(vault.error());
   auto start = std::chrono::steady_clock::now();
-  Result<registry::ImportOutcome> outcome = registry::ImportRegistryFolder(**conn, o.dir, *vault, o.max_errors);
+  // The import is a write to the registry: its audit entry commits with it.
+  regions::RegionTree tree = regions::RegionTree::Load(**conn);
+  audit::AuditLog audit_log(tree);
+  auto before_commit = [&](db::Connection& c, const registry::RegistryCounts& counts) {
+    audit_log.Append(c, nullptr, "",
+                     audit::Entry{"registry.import", "folder:" + o.dir, tree.Root() ? tree.Root()->code : "",
+                                  fmt::format("{}: {} households, {} members, {} household years", CommandLineActor(),
+                                              counts.households, counts.members, counts.household_years)});
+  };
+  Result<registry::ImportOutcome> outcome =
+      registry::ImportRegistryFolder(**conn, o.dir, *vault, o.max_errors, before_commit);
   if (!outcome) return Fail(outcome.error());
   if (!outcome->ok()) {
     // One line per bad row, "FILE line N, column C: reason", then the verdict.

@@ -943,7 +943,8 @@ Status CheckRegistryEmpty(db::Connection& conn) {
   }
 }
 
-Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& data, const IdentityVault& vault) {
+Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& data, const IdentityVault& vault,
+                                     const BeforeCommit& before_commit) {
   RegistryCounts counts;
   try {
     // Every reference was checked in memory: SQLite need not look each one up again.
@@ -1084,6 +1085,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
     db::CreateIndexes(conn, foreign_keys);
     // Caches of figures computed from the registry (the indicators) see the import.
     store::BumpRevisionIfPresent(conn);
+    if (before_commit) before_commit(conn, counts);
     tx.Commit();
   } catch (const db::DbError& e) {
     return Error::Unavailable(fmt::format("writing the registry failed and nothing was written: {}", e.what()));
@@ -1094,7 +1096,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
 }
 
 Result<ImportOutcome> ImportRegistryFolder(db::Connection& conn, const std::string& dir, const IdentityVault& vault,
-                                           int max_errors) {
+                                           int max_errors, const BeforeCommit& before_commit) {
   Status folder = CheckRegistryFolder(dir);
   if (!folder) return folder.error();
   Status empty = CheckRegistryEmpty(conn);
@@ -1147,7 +1149,7 @@ Result<ImportOutcome> ImportRegistryFolder(db::Connection& conn, const std::stri
     outcome.truncated = parsed.truncated;
     return outcome;
   }
-  Result<RegistryCounts> counts = WriteRegistry(conn, parsed.data, vault);
+  Result<RegistryCounts> counts = WriteRegistry(conn, parsed.data, vault, before_commit);
   if (!counts) return counts.error();
   outcome.counts = *counts;
   return outcome;

@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -262,7 +263,12 @@ Status CheckRegistryEmpty(db::Connection& conn);
 // parser validated. Identity numbers are stored sealed with `vault` beside
 // their masked form (registry/identity.h). On any error nothing is written.
 // Returns the rows written.
-Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& data, const IdentityVault& vault);
+// `before_commit`, when given, runs inside the transaction just before it
+// commits (the command line appends its audit entry there, so the entry and
+// the data commit together).
+using BeforeCommit = std::function<void(db::Connection&, const RegistryCounts&)>;
+Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& data, const IdentityVault& vault,
+                                     const BeforeCommit& before_commit = {});
 
 struct ImportOutcome {
   RegistryCounts counts;          // rows written; all zero when rejected
@@ -275,7 +281,7 @@ struct ImportOutcome {
 // a database that holds registry data, a database failure) come back as the
 // Result's error; bad rows as ImportOutcome::errors. Either way nothing is written.
 Result<ImportOutcome> ImportRegistryFolder(db::Connection& conn, const std::string& dir, const IdentityVault& vault,
-                                           int max_errors = 100);
+                                           int max_errors = 100, const BeforeCommit& before_commit = {});
 
 // Writes the seven files of the whole registry into `dir` (created when
 // missing). The files are written into a hidden temporary folder inside `dir`
