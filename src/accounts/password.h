@@ -12,8 +12,8 @@
 namespace fupin::accounts {
 
 enum class PasswordCost {
-  // libsodium's interactive limits: ~230 ms and 64 MiB per hash on the
-  // reference machine (BUILD-NOTES.md). Every stored password uses this.
+  // libsodium's interactive limits: ~230 ms and 64 MiB per hash on a
+  // 2-core server (66-230 ms measured). Every stored password uses this.
   kInteractive,
   // The smallest limits Argon2id accepts: for tests that sign in many times,
   // never for a stored password.

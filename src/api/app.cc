@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cctype>
 #include <cstdio>
 #include <exception>
 
@@ -60,14 +61,34 @@ void AddAllRoutes(RouteTable& table) {
   reports::AddRoutes(table);
 }
 
-App::App(Services& services, http::Metrics& metrics, std::string web_dir)
-    : services_(services), metrics_(metrics), static_files_(std::make_unique<http::StaticFiles>(std::move(web_dir))) {
+std::string ClientAddress(const http::Request& request, const std::vector<std::string>& trusted_proxies) {
+  bool trusted = false;
+  for (const std::string& p : trusted_proxies) trusted = trusted || p == request.remote_address;
+  const std::string* forwarded = trusted ? request.Header("x-forwarded-for") : nullptr;
+  if (forwarded == nullptr) return request.remote_address;
+  std::string_view list = *forwarded;
+  size_t comma = list.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? list : list.substr(comma + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  // An address is short and plain; anything else is not an address.
+  bool plain = !last.empty() && last.size() <= 45;
+  for (char c : last) plain = plain && (std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':');
+  return plain ? std::string(last) : request.remote_address;
+}
+
+App::App(Services& services, http::Metrics& metrics, std::string web_dir, std::vector<std::string> trusted_proxies)
+    : services_(services),
+      metrics_(metrics),
+      static_files_(std::make_unique<http::StaticFiles>(std::move(web_dir))),
+      trusted_proxies_(std::move(trusted_proxies)) {
   AddAllRoutes(routes_);
 }
 
 App::~App() = default;
 
 http::Response App::Handle(http::Request& request) {
+  if (!trusted_proxies_.empty()) request.remote_address = ClientAddress(request, trusted_proxies_);
   try {
     return Dispatch(request);
   } catch (const db::DbError& e) {

@@ -5,6 +5,7 @@
 // other path.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/context.h"
 #include "http/server.h"
@@ -29,8 +30,11 @@ std::string_view OpenApiDocument();
 
 class App : public http::Dispatcher {
  public:
-  // `services` and `metrics` are borrowed and must outlive the App.
-  App(Services& services, http::Metrics& metrics, std::string web_dir);
+  // `services` and `metrics` are borrowed and must outlive the App. When a
+  // request comes from one of `trusted_proxies` (IP addresses), its client is
+  // the last address the proxy appended to X-Forwarded-For: that address is
+  // what the audit log records and what sign-in limits count.
+  App(Services& services, http::Metrics& metrics, std::string web_dir, std::vector<std::string> trusted_proxies = {});
   ~App() override;
 
   http::Response Handle(http::Request& request) override;
@@ -43,6 +47,13 @@ class App : public http::Dispatcher {
   http::Metrics& metrics_;
   RouteTable routes_;
   std::unique_ptr<http::StaticFiles> static_files_;
+  std::vector<std::string> trusted_proxies_;
 };
+
+// The client's address of `request`: its peer, or, when the peer is one of
+// `trusted_proxies`, the right-most address of X-Forwarded-For (the one the
+// proxy itself saw). Addresses further left are the client's own claims and
+// are never trusted.
+std::string ClientAddress(const http::Request& request, const std::vector<std::string>& trusted_proxies);
 
 }  // namespace fupin::api

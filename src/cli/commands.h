@@ -4,6 +4,7 @@
 // 0 success, 1 failure (the reason printed as one line on stderr), 2 usage.
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fupin::cli {
 
@@ -73,6 +74,7 @@ struct ServeOptions {
   int request_timeout_s = 15;
   int idle_timeout_s = 60;
   int session_ttl_s = 8 * 3600;
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
 };
 int RunServe(const ServeOptions& o);
 

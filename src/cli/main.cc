@@ -123,6 +123,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   serve_cmd->add_option("--idle-timeout", serve.idle_timeout_s, "Seconds a keep-alive connection may idle")
       ->check(CLI::Range(1, 3600));
+  serve_cmd->add_option("--trusted-proxy", serve.trusted_proxies,
+                        "IP address of a reverse proxy whose X-Forwarded-For names the client (repeatable)");
   serve_cmd->add_option("--session-ttl", serve.session_ttl_s, "Seconds a session lasts after sign-in")
       ->check(CLI::Range(60, 30 * 24 * 3600));
 

@@ -59,6 +59,12 @@ int RunServe(const ServeOptions& o) {
   options.request_timeout = std::chrono::seconds(o.request_timeout_s);
   options.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
 
+  if (o.db.rfind("sqlite::memory:", 0) == 0) {
+    return Fail(Error::Invalid(
+        "sqlite::memory: cannot be served: each pooled connection would be an empty database of its own; "
+        "give a file (sqlite:fupin.db) or PostgreSQL",
+        "--db"));
+  }
   // Migrates first, so a new program upgrades the database it is given.
   auto conn = OpenDatabase(o.db, SchemaMode::kMigrate);
   if (!conn) return Fail(conn.error());
@@ -98,7 +104,7 @@ int RunServe(const ServeOptions& o) {
   db::Pool* pool_ptr = pool->get();
   metrics.SetPoolGauges([pool_ptr] { return static_cast<int64_t>(pool_ptr->in_use()); },
                         [pool_ptr] { return static_cast<int64_t>(pool_ptr->size()); });
-  api::App app(services, metrics, o.web);
+  api::App app(services, metrics, o.web, o.trusted_proxies);
 
   // Signals are taken by one thread with sigwait, never by a handler in the
   // middle of the server's work.

@@ -156,10 +156,8 @@ Result<std::vector<MemberView>> RegistryService::Members(const std::vector<store
     if (unmasked && !m.id_number_sealed.empty()) {
       Result<std::string> opened = vault_->Open(m.member_id, m.id_number_sealed);
       if (!opened) {
-        return Error::Internal(
-            fmt::format("the identity number of member {} cannot be opened with this server's "
-                        "registry key: {}",
-                        m.member_id, opened.error().message));
+        // The message already names the member and the key.
+        return Error::Internal(opened.error().message + " (is the server given the registry's own key file?)");
       }
       v.id_number = std::move(*opened);
     } else if (!m.id_number_masked.empty()) {

@@ -11,7 +11,7 @@
 //   reviewer registry          622926000000 (a second registry clerk, to approve)
 //   county   county_operator   622926000000
 //   station  station_operator  622926101000 达板镇 (a township of Dongxiang)
-//   outlet   outlet_operator   622926101201 上科妥村 (a village of 达板镇)
+//   outlet   outlet_operator   622926101201 上科妥村委会 (a village of 达板镇)
 //   supplier supplier          622926101201
 //   buyer    buyer             622900000000
 #include <sys/types.h>
