@@ -176,7 +176,9 @@ Result<SignedIn> AccountService::SignIn(std::string_view username_view, std::str
   // Count the attempt before hashing; refuse without hashing over a limit.
   {
     std::unique_lock lock(limits_mu_);
-    if (account_failures_.size() > kSweepAt || address_failures_.size() > kSweepAt) {
+    if (account_failures_.size() > kSweepAt || address_failures_.size() > kSweepAt ||
+        refusal_logged_until_.size() > kSweepAt) {
+      std::erase_if(refusal_logged_until_, [now](const auto& entry) { return entry.second <= now; });
       for (auto* map : {&account_failures_, &address_failures_}) {
         for (auto it = map->begin(); it != map->end();) {
           Prune(it->second, now);
@@ -191,12 +193,16 @@ Result<SignedIn> AccountService::SignIn(std::string_view username_view, std::str
     int64_t account_wait = WaitBelow(by_account, options_.account_failure_limit, options_.failure_window_s, now);
     int64_t address_wait = WaitBelow(by_address, options_.address_failure_limit, options_.failure_window_s, now);
     if (account_wait > 0 || address_wait > 0) {
+      const std::string key = account_wait > 0 ? "account:" + username : "address:" + address;
+      int64_t& logged_until = refusal_logged_until_[key];
+      const bool first_refusal = logged_until <= now;
+      if (first_refusal) logged_until = now + std::max(account_wait, address_wait);
       lock.unlock();
       std::string message =
           account_wait > 0
               ? fmt::format("too many failed sign-ins for {}; try again in {}", username, RetryText(account_wait))
               : fmt::format("too many failed sign-ins from this address; try again in {}", RetryText(address_wait));
-      RefuseAudit(username, {}, remote_address, message);
+      if (first_refusal) RefuseAudit(username, {}, remote_address, message + " (later refusals in this lockout are not logged)");
       return Error::Exhausted(std::move(message));
     }
     by_account.push_back(now);
@@ -391,6 +397,16 @@ Result<UserView> AccountService::CreateUser(const Principal& admin, std::string_
     return Error::Invalid(fmt::format("no region with code '{}'", user.region_code), "region");
   }
   if (Status s = Check(tree_, admin, Action::kManageUsers, user.region_code); !s) return s.error();
+  // An admin must not be able to hand itself identity data (registry) or
+  // more admins: those accounts are made with `fupin user add` by whoever
+  // runs the server, so one account can never unmask or approve alone.
+  if (user.role == "registry" || user.role == "admin") {
+    return Error{ErrorCode::kPermissionDenied,
+                 fmt::format("accounts with the role {} are added on the server with `fupin user add`, not through "
+                             "the API",
+                             user.role),
+                 "role"};
+  }
 
   Result<db::Pool::Lease> lease = pool_.Acquire();
   if (!lease) return lease.error();

@@ -194,6 +194,10 @@ class AccountService {
   // failure until it succeeds, so concurrent guesses cannot overshoot a limit.
   std::mutex limits_mu_;
   std::unordered_map<std::string, std::deque<int64_t>> account_failures_;
+  // Refusals already written to the audit log, by key ("account:NAME",
+  // "address:IP"), until when: one entry per lockout, not one per attempt, so
+  // that refused attempts (which cost the caller nothing) cannot flood the log.
+  std::unordered_map<std::string, int64_t> refusal_logged_until_;
   std::unordered_map<std::string, std::deque<int64_t>> address_failures_;
 
   std::mutex cache_mu_;

@@ -12,6 +12,7 @@
 #include "api/reply.h"
 #include "audit/routes.h"
 #include "base/embedded_data.h"
+#include "base/json_writer.h"
 #include "db/database.h"
 #include "http/metrics.h"
 #include "http/static_files.h"
@@ -105,7 +106,10 @@ http::Response App::Handle(http::Request& request) {
 http::Response App::Dispatch(http::Request& request) {
   const bool api = request.path.starts_with("/api/") || request.path == "/healthz" || request.path == "/metrics";
   if (!api) {
-    if (std::optional<http::Response> file = static_files_->Serve(request)) return std::move(*file);
+    if (std::optional<http::Response> file = static_files_->Serve(request)) {
+      // Not found is answered in the one error body, like everything else.
+      if (file->status != 404) return std::move(*file);
+    }
     return ErrorResponse(Error::NotFound("no page at " + request.path));
   }
 
@@ -114,9 +118,14 @@ http::Response App::Dispatch(http::Request& request) {
     return ErrorResponse(Error::NotFound("no API route " + request.path + " (see /api/v1/openapi.json)"));
   }
   if (match.outcome == http::Router<Route>::Outcome::kNoMethod) {
-    http::Response r = ErrorResponse(
-        Error{ErrorCode::kInvalidArgument, request.method + " is not allowed on " + request.path, "method"});
-    r.status = 405;
+    // 405 has no domain error code of its own: the body names it directly.
+    json::Writer w;
+    w.BeginObject().Key("error").BeginObject();
+    w.Key("code").String("method_not_allowed");
+    w.Key("message").String(request.method + " is not allowed on " + request.path + "; allowed: " + match.allow);
+    w.Key("field").String("method");
+    w.EndObject().EndObject();
+    http::Response r = JsonResponse(405, w.Take());
     r.headers.emplace_back("Allow", match.allow);
     return r;
   }

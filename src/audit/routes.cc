@@ -79,7 +79,13 @@ Response List(Call& call) {
 
   Result<db::Pool::Lease> lease = call.services.pool->Acquire();
   if (!lease) return ErrorResponse(lease.error());
-  Result<Page> result = call.services.audit->ListFor(**lease, *call.principal, filter);
+  Result<Page> result = Error::Internal("unreachable");
+  try {
+    result = call.services.audit->ListFor(**lease, *call.principal, filter);
+  } catch (const db::DbError&) {
+    lease->Discard();  // a broken connection must not go back to the pool
+    throw;
+  }
   if (!result) return ErrorResponse(result.error());
 
   json::Writer w;

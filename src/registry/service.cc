@@ -14,6 +14,14 @@
 namespace fupin::registry {
 namespace {
 
+// A refusal about a record the caller named by id: when the role may do the
+// action somewhere, the refusal must not say where the record is (its
+// village is not the caller's to know); a refusal of the role itself stands.
+Error Hidden(const accounts::Principal& principal, accounts::Action action, Error refusal, const std::string& what) {
+  if (!accounts::Allows(principal.role, action)) return refusal;
+  return Error::Denied(what + " is outside the region your account covers");
+}
+
 using accounts::Action;
 
 bool SameYear(const HouseholdYear& a, const HouseholdYear& b) {
@@ -246,7 +254,7 @@ Result<HouseholdDetail> RegistryService::GetHousehold(const Caller& caller, int6
       std::optional<store::HouseholdRecord> household = store::FindHousehold(conn, household_id);
       if (!household) return Error::NotFound(fmt::format("no household {} in the registry", household_id));
       if (Status s = accounts::Check(tree_, caller.principal, Action::kReadHouseholds, household->village_code); !s) {
-        return s.error();
+        return Hidden(caller.principal, Action::kReadHouseholds, s.error(), fmt::format("household {}", household_id));
       }
       detail.village = tree_.Find(household->village_code);
       detail.unmasked = MayReadIdentity(caller.principal, household->village_code);
@@ -285,7 +293,8 @@ Result<ChangeRequest> RegistryService::Propose(const Caller& caller, const Propo
       std::optional<store::HouseholdRecord> household = store::FindHousehold(conn, command.household_id);
       if (!household) return Error::NotFound(fmt::format("no household {} in the registry", command.household_id));
       if (Status s = accounts::Check(tree_, caller.principal, Action::kProposeChange, household->village_code); !s) {
-        return s.error();
+        return Hidden(caller.principal, Action::kProposeChange, s.error(),
+                      fmt::format("household {}", command.household_id));
       }
       auto outcome = Resolve(conn, *household, command.year, command.changes);
       if (!outcome) return outcome.error();
@@ -344,7 +353,7 @@ Result<ChangeRequest> RegistryService::GetChangeRequest(const Caller& caller, in
     std::optional<ChangeRequest> request = store::FindChangeRequest(conn, request_id);
     if (!request) return Error::NotFound(fmt::format("no change request {}", request_id));
     if (Status s = accounts::Check(tree_, caller.principal, Action::kReadHouseholds, request->village_code); !s) {
-      return s.error();
+      return Hidden(caller.principal, Action::kReadHouseholds, s.error(), fmt::format("change request {}", request_id));
     }
     return *request;
   });
@@ -371,7 +380,7 @@ Result<ChangeRequest> RegistryService::Decide(db::Connection& conn, const Caller
     std::optional<ChangeRequest> request = store::FindChangeRequest(conn, request_id);
     if (!request) return Error::NotFound(fmt::format("no change request {}", request_id));
     if (Status s = accounts::Check(tree_, caller.principal, Action::kApproveChange, request->village_code); !s) {
-      return s.error();
+      return Hidden(caller.principal, Action::kApproveChange, s.error(), fmt::format("change request {}", request_id));
     }
     // Four eyes: a change to the registry is made by two people.
     if (request->proposed_by == caller.principal.user_id) {

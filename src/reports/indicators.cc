@@ -1,5 +1,7 @@
 #include "reports/indicators.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <mutex>
 
@@ -46,8 +48,12 @@ Result<int64_t> IndicatorService::Revision() {
   }
   try {
     int64_t revision = registry::RegistryRevision(**lease);
-    revision_.store(revision, std::memory_order_release);
-    return revision;
+    // Only ever raise the known revision: a slow reader must not put back a
+    // value older than one stored meanwhile (by an approval in this process).
+    int64_t seen = revision_.load(std::memory_order_acquire);
+    while (seen < revision && !revision_.compare_exchange_weak(seen, revision, std::memory_order_acq_rel)) {
+    }
+    return std::max(seen, revision);
   } catch (const db::DbError& e) {
     lease->Discard();
     checked_at_ns_.store(kNever, std::memory_order_release);

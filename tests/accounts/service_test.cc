@@ -238,6 +238,10 @@ TEST_P(AccountServiceTest, FiveFailuresLockTheAccountUntilTheWindowPasses) {
   EXPECT_EQ(locked.error().code, ErrorCode::kResourceExhausted);
   EXPECT_NE(locked.error().message.find("try again in 15 minutes"), std::string::npos) << locked.error().message;
   EXPECT_EQ(CountAudit("session.refused"), 6);
+  // Further refusals in the same lockout cost the caller nothing, so they are
+  // not logged again: the log cannot be flooded through them.
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(service_->SignIn("registry1", kPassword, "10.9.9.8").ok());
+  EXPECT_EQ(CountAudit("session.refused"), 6);
   // Another account is not affected.
   ASSERT_TRUE(Add("registry2", "registry", "622926000000").ok());
   EXPECT_TRUE(service_->SignIn("registry2", kPassword, "10.9.9.9").ok());
@@ -317,6 +321,13 @@ TEST_P(AccountServiceTest, AdminsCreateAndListUsersInsideTheirGrant) {
   ASSERT_TRUE(in.ok());
   const Principal& admin = in->principal;
 
+  // Roles that unmask identity data or make accounts are not the API's to give.
+  for (const char* role : {"registry", "admin"}) {
+    auto refused = service_->CreateUser(admin, "10.0.0.1", NewUser{"grab", role, "622926101201", kPassword});
+    ASSERT_FALSE(refused.ok()) << role;
+    EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+    EXPECT_EQ(refused.error().field, "role");
+  }
   auto made = service_->CreateUser(admin, "10.0.0.1", NewUser{"outlet9", "outlet_operator", "622926101201", kPassword});
   ASSERT_TRUE(made.ok()) << made.error().message;
   EXPECT_EQ(made->username, "outlet9");

@@ -1,6 +1,8 @@
 // json::Writer and json::AppendString (RFC 8259 string escaping).
 #include "base/json_writer.h"
 
+#include "base/text.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -80,6 +82,15 @@ TEST(JsonWriterTest, TakeMovesTheText) {
   Writer w;
   w.BeginArray().Int(1).EndArray();
   EXPECT_EQ(w.Take(), "[1]");
+}
+
+TEST(JsonWriterTest, IllFormedUtf8BecomesReplacementCharacters) {
+  const std::string r = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  // A lone continuation byte, a truncated sequence, an overlong '/', a surrogate.
+  json::AppendString(out, std::string("a") + "\x80" + "b" + "\xE4\xB8" + "c" + "\xC0\xAF" + "\xED\xA0\x80" + "临夏");
+  EXPECT_EQ(out, "\"a" + r + "b" + r + r + "c" + r + r + r + r + r + "临夏\"");
+  EXPECT_TRUE(text::IsValidUtf8(out));
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ TEST_P(ServeTest, HealthMetricsAndTheApiDocument) {
   EXPECT_EQ(Code(missing), "not_found");
   HttpResponse wrong_method = client.Request("PUT", "/api/v1/session", "{}");
   EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(Code(wrong_method), "method_not_allowed");
   EXPECT_EQ(wrong_method.Header("allow").find("POST") != std::string::npos, true);
 
   HttpResponse metrics = client.Get("/metrics");
@@ -66,6 +67,15 @@ TEST_P(ServeTest, HealthMetricsAndTheApiDocument) {
   EXPECT_NE(metrics.body.find("fupin_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(metrics.body.find("fupin_http_open_connections 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("fupin_db_pool_in_use"), std::string::npos);
+
+  // A missing page is a 404 in the same error body.
+  HttpResponse no_page = client.Get("/assets/nothing.js");
+  EXPECT_EQ(no_page.status, 404);
+  EXPECT_EQ(Code(no_page), "not_found");
+  // Text that is not UTF-8 in a path still gives valid JSON back.
+  HttpResponse odd = Session(served.SignIn("official")).Get("/api/v1/regions/%FF%FE");
+  EXPECT_EQ(odd.status, 400);
+  EXPECT_NE(odd.body.find("\xEF\xBF\xBD"), std::string::npos) << odd.body;
 }
 
 TEST_P(ServeTest, PlaceholderPageUntilTheWebInterfaceIsBuilt) {
