@@ -161,6 +161,17 @@ Response ListHouseholds(Call& call) {
   }
   auto page = api::ParsePage(call.request, 50, 500);
   if (!page) return ErrorResponse(page.error());
+  // The cursor is "YEAR:ID": the pages after the first stay in the year the
+  // first one resolved, even if a newer year appears meanwhile.
+  if (!page->after.empty()) {
+    size_t colon = page->after.find(':');
+    auto cursor_year = text::ParseInt64InRange(page->after.substr(0, colon), kMinYear, kMaxYear);
+    if (colon == std::string::npos || !cursor_year || (query.year && *query.year != *cursor_year)) {
+      return ErrorResponse(Error::Invalid("cursor is not one this server wrote for this query", "cursor"));
+    }
+    query.year = static_cast<int>(*cursor_year);
+    page->after = page->after.substr(colon + 1);
+  }
   auto after = CursorId(*page);
   if (!after) return ErrorResponse(after.error());
   query.limit = page->limit;
@@ -186,7 +197,8 @@ Response ListHouseholds(Call& call) {
     w.EndObject();
   }
   w.EndArray();
-  WriteNextCursor(w, p.next_after);
+  // next_cursor is absent on the last page.
+  if (p.next_after) w.Key("next_cursor").String(api::EncodeCursor(fmt::format("{}:{}", p.year, *p.next_after)));
   w.EndObject();
   return JsonResponse(w.Take());
 }

@@ -57,6 +57,20 @@ Result<Outcome> Resolve(db::Connection& conn, const store::HouseholdRecord& hous
   if (current) {
     base = *current;
   } else {
+    // A new year must be one the registry can judge (its poverty line is
+    // reference data) and one the household was registered by; otherwise a
+    // single far-future row would become everyone's "latest year".
+    if (!store::PovertyLineFen(conn, year)) {
+      return Error::Invalid(fmt::format("no poverty line for {} in the reference data: a year is added to the "
+                                        "registry only once its poverty line is known",
+                                        year),
+                            "year");
+    }
+    if (year < household.registered_year) {
+      return Error::Invalid(fmt::format("household {} was registered in {}: it has no year {}",
+                                        household.household_id, household.registered_year, year),
+                            "year");
+    }
     // A year the register does not hold yet: its status and income are facts
     // to state, not to carry over; the size is carried from a neighbour.
     if (!changes.status) {

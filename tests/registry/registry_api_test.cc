@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "api/reply.h"
 #include "registry/model.h"
 #include "testing/served_demo.h"
 
@@ -144,6 +145,9 @@ TEST_P(RegistryApiTest, HouseholdsOfAVillageMaskedOrAuditedInClear) {
       {Households(kShangketuo, "?status=rich"), 400, "status"},
       {Households(kShangketuo, "?limit=0"), 400, "limit"},
       {Households(kShangketuo, "?cursor=%21%21"), 400, "cursor"},
+      // A cursor keeps the year of its first page: another year, or none, is refused.
+      {Households(kShangketuo, "?year=2019&cursor=" + api::EncodeCursor("2020:5")), 400, "cursor"},
+      {Households(kShangketuo, "?cursor=" + api::EncodeCursor("5")), 400, "cursor"},
       {Households(kShangketuo, "?colour=red"), 400, "colour"},
   };
   for (const Case& c : cases) {

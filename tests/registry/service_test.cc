@@ -481,6 +481,8 @@ TEST_P(RegistryServiceTest, ProposeApproveWritesTheYearTheRevisionAndTheAudit) {
 }
 
 TEST_P(RegistryServiceTest, ARequestAddingAYearInsertsTheRow) {
+  // A year is added once its poverty line is reference data.
+  conn().Exec("INSERT INTO poverty_lines (year, poverty_line_fen, source) VALUES (2021, 420000, 'test')");
   const int64_t id = HouseholdWhere(2020, "y2.status = 'exited'");
   ChangeSet changes;
   changes.status = HouseholdStatus::kExited;
@@ -511,6 +513,9 @@ TEST_P(RegistryServiceTest, ProposalsThatWouldBreakARuleNameTheField) {
                {std::to_string(exited)});
   const int64_t exit_year = QueryInt("SELECT exit_year FROM household_years WHERE household_id = ? AND year = 2020",
                                      {std::to_string(exited)});
+  const int64_t registered_2016 = QueryInt(
+      "SELECT MIN(household_id) FROM households WHERE registered_year = 2016 AND county_code = '622926000000'");
+  conn().Exec("INSERT INTO poverty_lines (year, poverty_line_fen, source) VALUES (2021, 420000, 'test')");
 
   struct Case {
     const char* name;
@@ -559,6 +564,17 @@ TEST_P(RegistryServiceTest, ProposalsThatWouldBreakARuleNameTheField) {
        "income_per_capita_fen"},
       {"new_year_without_status", exited, 2021, set([](ChangeSet& c) { c.income_per_capita = Money::FromFen(700000); }),
        "status"},
+      // No poverty line for 2022: a far year would otherwise become everyone's latest.
+      {"new_year_without_a_poverty_line", exited, 2022, set([](ChangeSet& c) {
+         c.status = S::kExited;
+         c.income_per_capita = Money::FromFen(700000);
+       }),
+       "year"},
+      {"year_before_registration", registered_2016, 2014, set([](ChangeSet& c) {
+         c.status = S::kPoor;
+         c.income_per_capita = Money::FromFen(100000);
+       }),
+       "year"},
   };
   for (const Case& c : cases) {
     auto r = Propose(registry_, c.household, c.year, c.changes);
