@@ -350,10 +350,16 @@ Result<ChangeRequestPage> RegistryService::ListChangeRequests(const Caller& call
   const regions::Region* region = tree_.Find(code);
   if (!region) return Error::Invalid(fmt::format("no region {} in the region tree", code), "region");
   if (Status s = accounts::Check(tree_, caller.principal, Action::kReadHouseholds, code); !s) return s.error();
-  auto [from, to] = store::CodeRange(code, region->level);
+  // Counties of a prefecture or the county itself by county_code; below a
+  // county, the villages themselves (a township has a few dozen).
+  store::RequestScope scope;
+  scope.by_county = region->level == regions::Level::kPrefecture || region->level == regions::Level::kCounty;
+  for (const regions::Region* r : tree_.Subtree(code)) {
+    if (r->level == (scope.by_county ? regions::Level::kCounty : regions::Level::kVillage)) scope.codes.push_back(r->code);
+  }
   return WithConnection<ChangeRequestPage>([&](db::Connection& conn) -> Result<ChangeRequestPage> {
     ChangeRequestPage page;
-    page.items = store::ListChangeRequests(conn, from, to, query.state, query.after, query.limit + 1);
+    page.items = store::ListChangeRequests(conn, scope, query.state, query.after, query.limit + 1);
     if (page.items.size() > static_cast<size_t>(query.limit)) {
       page.items.resize(static_cast<size_t>(query.limit));
       page.next_after = page.items.back().id;

@@ -271,20 +271,21 @@ std::optional<ChangeRequest> FindChangeRequest(db::Connection& conn, int64_t req
   return out;
 }
 
-std::vector<ChangeRequest> ListChangeRequests(db::Connection& conn, std::string_view village_from,
-                                              std::string_view village_to, std::optional<ChangeState> state,
-                                              int64_t after, int limit) {
-  static const std::string kAll = fmt::format(
-      "SELECT {} FROM change_requests WHERE village_code >= ? AND village_code <= ? AND request_id > ? "
-      "ORDER BY request_id LIMIT ?",
-      kRequestColumns);
-  static const std::string kInState = fmt::format(
-      "SELECT {} FROM change_requests WHERE village_code >= ? AND village_code <= ? AND request_id > ? "
-      "AND state = ? ORDER BY request_id LIMIT ?",
-      kRequestColumns);
-  auto st = conn.Prepare(state ? kInState : kAll);
-  st->Bind(1, village_from).Bind(2, village_to).Bind(3, after);
-  int next = 4;
+std::vector<ChangeRequest> ListChangeRequests(db::Connection& conn, const RequestScope& scope,
+                                              std::optional<ChangeState> state, int64_t after, int limit) {
+  if (scope.codes.empty()) return {};
+  // The statement's text depends only on how many codes there are (one
+  // placeholder each), never on their values.
+  std::string sql = fmt::format("SELECT {} FROM change_requests WHERE {} IN (", kRequestColumns,
+                                scope.by_county ? "county_code" : "village_code");
+  for (size_t i = 0; i < scope.codes.size(); ++i) sql += i == 0 ? "?" : ", ?";
+  sql += ") AND request_id > ?";
+  if (state) sql += " AND state = ?";
+  sql += " ORDER BY request_id LIMIT ?";
+  auto st = conn.Prepare(sql);
+  int next = 1;
+  for (const std::string& code : scope.codes) st->Bind(next++, code);
+  st->Bind(next++, after);
   if (state) st->Bind(next++, ChangeStateName(*state));
   st->Bind(next, limit);
   std::vector<ChangeRequest> out;
@@ -389,21 +390,6 @@ bool BumpRevisionIfPresent(db::Connection& conn) {
   if (db::QueryInt(conn, sql).value_or(0) == 0) return false;
   BumpRevision(conn);
   return true;
-}
-
-std::pair<std::string, std::string> CodeRange(std::string_view code, regions::Level level) {
-  size_t prefix = 12;
-  switch (level) {
-    case regions::Level::kPrefecture: prefix = 4; break;
-    case regions::Level::kCounty: prefix = 6; break;
-    case regions::Level::kTownship: prefix = 9; break;
-    case regions::Level::kVillage: prefix = 12; break;
-  }
-  std::string head(code.substr(0, std::min(prefix, code.size())));
-  std::string lo = head, hi = head;
-  lo.resize(12, '0');
-  hi.resize(12, '9');
-  return {lo, hi};
 }
 
 }  // namespace fupin::registry::store

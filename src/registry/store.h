@@ -112,12 +112,17 @@ int64_t InsertChangeRequest(db::Connection& conn, const NewChangeRequest& reques
 
 std::optional<ChangeRequest> FindChangeRequest(db::Connection& conn, int64_t request_id);
 
-// Requests whose village code lies in [village_from, village_to] (a region's
-// code range: see CodeRange), in `state` when given, request_id > `after`, by
+// Which requests a list covers: those whose county_code (by_county) or
+// village_code is one of `codes`, taken from the region tree, never from code
+// prefixes (a division's code need not begin with its parent's).
+struct RequestScope {
+  bool by_county = true;
+  std::vector<std::string> codes;
+};
+// Requests in `scope`, in `state` when given, request_id > `after`, by
 // request_id; at most `limit`.
-std::vector<ChangeRequest> ListChangeRequests(db::Connection& conn, std::string_view village_from,
-                                              std::string_view village_to, std::optional<ChangeState> state,
-                                              int64_t after, int limit);
+std::vector<ChangeRequest> ListChangeRequests(db::Connection& conn, const RequestScope& scope,
+                                              std::optional<ChangeState> state, int64_t after, int limit);
 
 // The pending requests of one household, by id.
 std::vector<ChangeRequest> PendingForHousehold(db::Connection& conn, int64_t household_id);
@@ -150,10 +155,5 @@ bool BumpRevisionIfPresent(db::Connection& conn);
 
 // ---------------------------------------------------------------------------
 
-// The range of 12-digit codes under the region `code` of `level`: NBS
-// codes nest by prefix (2 province, 2 prefecture, 2 county, 3 township, 3
-// village digits), so a region's villages lie between its prefix padded with
-// 0s and with 9s.
-std::pair<std::string, std::string> CodeRange(std::string_view code, regions::Level level);
 
 }  // namespace fupin::registry::store
