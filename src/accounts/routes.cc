@@ -86,7 +86,7 @@ Response PostSession(Call& call) {
     return r;
   }
   Response r = JsonResponse(SessionBody(*call.services.tree, in->principal, in->csrf_token, in->expires_at));
-  r.headers.emplace_back("Set-Cookie", SessionCookie(in->token, accounts.session_ttl_s()));
+  r.headers.emplace_back("Set-Cookie", SessionCookie(in->token, accounts.session_ttl_s(), accounts.secure_cookie()));
   return r;
 }
 
@@ -105,7 +105,7 @@ Response DeleteSession(Call& call) {
   Status out = call.services.accounts->SignOut(call.request.Cookie(api::kSessionCookie), call.request.remote_address);
   if (!out) return ErrorResponse(out.error());
   Response r = api::NoContent();
-  r.headers.emplace_back("Set-Cookie", SessionCookie("", 0));
+  r.headers.emplace_back("Set-Cookie", SessionCookie("", 0, call.services.accounts->secure_cookie()));
   return r;
 }
 
@@ -153,8 +153,9 @@ Response PostUsers(Call& call) {
 
 }  // namespace
 
-std::string SessionCookie(std::string_view token, int64_t max_age_s) {
-  return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", api::kSessionCookie, token, max_age_s);
+std::string SessionCookie(std::string_view token, int64_t max_age_s, bool secure) {
+  return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", api::kSessionCookie, token, max_age_s,
+                     secure ? "; Secure" : "");
 }
 
 void AddRoutes(api::RouteTable& table) {

@@ -19,7 +19,8 @@ void AddRoutes(api::RouteTable& table);
 
 // The Set-Cookie value that holds `token` for `max_age_s` seconds: HttpOnly
 // (no script reads it), SameSite=Strict (no other site's page sends it), Path=/.
-// An empty token with max_age_s 0 clears the cookie.
-std::string SessionCookie(std::string_view token, int64_t max_age_s);
+// An empty token with max_age_s 0 clears the cookie. `secure` adds Secure
+// (sent over HTTPS only): for a server behind TLS (`fupin serve --secure-cookie`).
+std::string SessionCookie(std::string_view token, int64_t max_age_s, bool secure = false);
 
 }  // namespace fupin::accounts

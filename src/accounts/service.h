@@ -91,6 +91,9 @@ Result<int64_t> AddUser(db::Connection& conn, const audit::AuditLog& audit, cons
 // Tuning of AccountService; the defaults are the production values.
 struct AccountOptions {
   int64_t session_ttl_s = 8 * 3600;
+  // Mark the session cookie Secure (HTTPS only). Off by default so that the
+  // demo works over plain http on the local machine; on behind TLS.
+  bool secure_cookie = false;
   // Stored hashes keep their own cost; this sets the cost of new hashes and
   // of the dummy hash checked for unknown names. kMinimum only in tests.
   PasswordCost password_cost = PasswordCost::kInteractive;
@@ -156,6 +159,7 @@ class AccountService {
   Result<UserPage> ListUsers(const Principal& admin, int limit, int64_t after_id);
 
   int64_t session_ttl_s() const { return options_.session_ttl_s; }
+  bool secure_cookie() const { return options_.secure_cookie; }
   const regions::RegionTree& tree() const { return tree_; }
 
  private:

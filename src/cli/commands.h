@@ -75,6 +75,7 @@ struct ServeOptions {
   int idle_timeout_s = 60;
   int session_ttl_s = 8 * 3600;
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  bool secure_cookie = false;                // the session cookie is sent over HTTPS only
 };
 int RunServe(const ServeOptions& o);
 

@@ -125,6 +125,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   serve_cmd->add_option("--trusted-proxy", serve.trusted_proxies,
                         "IP address of a reverse proxy whose X-Forwarded-For names the client (repeatable)");
+  serve_cmd->add_flag("--secure-cookie", serve.secure_cookie,
+                      "Mark the session cookie Secure (HTTPS only): for a server behind TLS");
   serve_cmd->add_option("--session-ttl", serve.session_ttl_s, "Seconds a session lasts after sign-in")
       ->check(CLI::Range(60, 30 * 24 * 3600));
 

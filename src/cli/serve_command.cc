@@ -87,6 +87,7 @@ int RunServe(const ServeOptions& o) {
   audit::AuditLog audit_log(tree);
   accounts::AccountOptions account_options;
   account_options.session_ttl_s = o.session_ttl_s;
+  account_options.secure_cookie = o.secure_cookie;
   accounts::AccountService accounts(**pool, tree, audit_log, account_options);
   registry::RegistryService registry(**pool, tree, vault ? &*vault : nullptr, audit_log);
   reports::IndicatorService indicators(**pool, tree, &registry);

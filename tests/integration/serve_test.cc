@@ -233,6 +233,17 @@ TEST_P(ServeTest, TooManyConnectionsAreAnswered503) {
   EXPECT_EQ(served.Client().Get("/healthz").status, 200);
 }
 
+TEST_P(ServeTest, SecureCookieBehindTls) {
+  ServedDemo served(GetParam(), {"--secure-cookie"});
+  ASSERT_NE(served.port(), 0);
+  HttpClient client = served.Client();
+  HttpResponse in = client.Request("POST", "/api/v1/session", R"({"username":"official","password":"fupin-demo"})",
+                                   {{"Content-Type", "application/json"}});
+  ASSERT_EQ(in.status, 200) << in.body;
+  std::string cookie = in.Header("set-cookie");
+  EXPECT_NE(cookie.find("; HttpOnly; SameSite=Strict; Max-Age=28800; Secure"), std::string::npos) << cookie;
+}
+
 TEST_P(ServeTest, SlowRequestGets408AtTheDeadline) {
   ServedDemo served(GetParam(), {"--request-timeout", "1"});
   ASSERT_NE(served.port(), 0);
