@@ -19,6 +19,7 @@ test: setup build
 
 bench: setup build
 	@bench/run.sh
+	@bench/http.sh
 
 clean:
 	rm -rf $(BUILD_DIR)
