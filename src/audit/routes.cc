@@ -20,21 +20,13 @@ using api::ErrorResponse;
 using api::JsonResponse;
 using http::Response;
 
-void OptString(json::Writer& w, std::string_view key, std::string_view value) {
-  w.Key(key);
-  if (value.empty()) {
-    w.Null();
-  } else {
-    w.String(value);
-  }
-}
 
 void WriteRecord(json::Writer& w, const regions::RegionTree& tree, const Record& r) {
   w.BeginObject();
   w.Key("id").Int(r.audit_id);
   w.Key("at").String(r.at);
-  OptString(w, "user", r.username);
-  OptString(w, "role", r.role);
+  w.Key("user").StringOrNull(r.username);
+  w.Key("role").StringOrNull(r.role);
   w.Key("region");
   if (r.region_code.empty()) {
     w.Null();
@@ -46,9 +38,9 @@ void WriteRecord(json::Writer& w, const regions::RegionTree& tree, const Record&
     w.EndObject();
   }
   w.Key("action").String(r.action);
-  OptString(w, "target", r.target);
-  OptString(w, "remote_address", r.remote_address);
-  OptString(w, "detail", r.detail);
+  w.Key("target").StringOrNull(r.target);
+  w.Key("remote_address").StringOrNull(r.remote_address);
+  w.Key("detail").StringOrNull(r.detail);
   w.EndObject();
 }
 

@@ -23,6 +23,8 @@ class Writer {
   Writer& Int(int64_t value);
   Writer& Bool(bool value);
   Writer& Null();
+  // `value`, or null when it is empty (an absent optional text).
+  Writer& StringOrNull(std::string_view value) { return value.empty() ? Null() : String(value); }
   // A number already formatted as JSON number text ("8.97"); written unquoted.
   Writer& Raw(std::string_view number_text);
 

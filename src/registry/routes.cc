@@ -45,14 +45,6 @@ void WriteNextCursor(json::Writer& w, const std::optional<int64_t>& next) {
   if (next) w.Key("next_cursor").String(api::EncodeCursor(std::to_string(*next)));
 }
 
-void OptString(json::Writer& w, std::string_view key, std::string_view value) {
-  w.Key(key);
-  if (value.empty()) {
-    w.Null();
-  } else {
-    w.String(value);
-  }
-}
 
 void WriteYear(json::Writer& w, const store::YearRecord& r) {
   const HouseholdYear& y = r.year;
@@ -100,7 +92,7 @@ void WriteMembers(json::Writer& w, const std::vector<MemberView>& members) {
 void WriteHouseholdHead(json::Writer& w, const store::HouseholdRecord& h) {
   w.Key("id").Int(h.household_id);
   w.Key("head_name").String(h.head_name);
-  OptString(w, "cause", h.cause);
+  w.Key("cause").StringOrNull(h.cause);
   w.Key("registered_year").Int(h.registered_year);
 }
 
@@ -129,8 +121,8 @@ void WriteRequest(json::Writer& w, const ChangeRequest& r) {
   } else {
     w.Null();
   }
-  OptString(w, "decided_at", r.decided_at);
-  OptString(w, "decision_reason", r.decision_reason);
+  w.Key("decided_at").StringOrNull(r.decided_at);
+  w.Key("decision_reason").StringOrNull(r.decision_reason);
   w.EndObject();
 }
 
