@@ -66,11 +66,7 @@ class AccountServiceTest : public ::testing::TestWithParam<Backend> {
   }
 
   int64_t CountAudit(const std::string& action) {
-    auto st = conn().Prepare("SELECT COUNT(*) FROM audit_log WHERE action = ?");
-    st->Bind(1, action);
-    int64_t n = 0;
-    while (st->Step()) n = st->Int(0);
-    return n;
+    return fupin::testing::SelectInt(conn(), "SELECT COUNT(*) FROM audit_log WHERE action = ?", {action});
   }
 
   ScratchDb scratch_{GetParam()};

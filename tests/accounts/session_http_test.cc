@@ -6,24 +6,13 @@
 #include <regex>
 #include <string>
 
+#include "testing/api_json.h"
 #include "testing/served_demo.h"
 
 namespace fupin::testing {
 namespace {
 
 class SessionHttpTest : public ::testing::TestWithParam<Backend> {};
-
-std::string Code(const HttpResponse& r) {
-  std::smatch m;
-  static const std::regex kCode("\"code\":\"([a-z_]+)\"");
-  return std::regex_search(r.body, m, kCode) ? m[1].str() : "";
-}
-
-std::string Field(const HttpResponse& r) {
-  std::smatch m;
-  static const std::regex kField("\"field\":\"([^\"]*)\"");
-  return std::regex_search(r.body, m, kField) ? m[1].str() : "";
-}
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -57,7 +46,7 @@ TEST_P(SessionHttpTest, SignInGetAndSignOut) {
 
   HttpResponse anonymous = client.Get("/api/v1/session");
   EXPECT_EQ(anonymous.status, 401);
-  EXPECT_EQ(Code(anonymous), "unauthenticated");
+  EXPECT_EQ(ErrorCode(anonymous), "unauthenticated");
 
   HttpResponse no_csrf = session.Send("DELETE", "/api/v1/session", "", /*with_csrf=*/false);
   EXPECT_EQ(no_csrf.status, 403);
@@ -90,12 +79,12 @@ TEST_P(SessionHttpTest, BadBodiesNameTheFieldAndWrongPasswordsAre401) {
   for (const Case& c : cases) {
     HttpResponse r = PostSession(client, c.body);
     EXPECT_EQ(r.status, 400) << c.body << ": " << r.body;
-    EXPECT_EQ(Field(r), c.field) << c.body << ": " << r.body;
+    EXPECT_EQ(ErrorField(r), c.field) << c.body << ": " << r.body;
     EXPECT_EQ(r.Header("set-cookie"), "");
   }
   HttpResponse wrong = PostSession(client, R"({"username":"outlet","password":"not-the-password"})");
   EXPECT_EQ(wrong.status, 401);
-  EXPECT_EQ(Code(wrong), "unauthenticated");
+  EXPECT_EQ(ErrorCode(wrong), "unauthenticated");
   EXPECT_EQ(wrong.Header("set-cookie"), "");
   HttpResponse unknown = PostSession(client, R"({"username":"nobody","password":"not-the-password"})");
   EXPECT_EQ(unknown.status, 401);
@@ -111,7 +100,7 @@ TEST_P(SessionHttpTest, FiveFailuresThenTooManyRequestsWithRetryAfter) {
   }
   HttpResponse locked = PostSession(client, R"({"username":"station","password":"fupin-demo"})");
   EXPECT_EQ(locked.status, 429) << locked.body;
-  EXPECT_EQ(Code(locked), "too_many_requests");
+  EXPECT_EQ(ErrorCode(locked), "too_many_requests");
   std::string retry = locked.Header("retry-after");
   ASSERT_TRUE(std::regex_match(retry, std::regex("[0-9]+"))) << retry;
   EXPECT_GT(std::stoi(retry), 800);
@@ -152,16 +141,16 @@ TEST_P(SessionHttpTest, AuditForAuditorsAndAdminsOnly) {
 
   HttpResponse denied = outlet.Get("/api/v1/audit");
   EXPECT_EQ(denied.status, 403);
-  EXPECT_EQ(Code(denied), "permission_denied");
+  EXPECT_EQ(ErrorCode(denied), "permission_denied");
   HttpClient anonymous = served.Client();
   EXPECT_EQ(anonymous.Get("/api/v1/audit").status, 401);
 
   HttpResponse bad_from = auditor.Get("/api/v1/audit?from=yesterday");
   EXPECT_EQ(bad_from.status, 400);
-  EXPECT_EQ(Field(bad_from), "from");
+  EXPECT_EQ(ErrorField(bad_from), "from");
   HttpResponse bad_param = auditor.Get("/api/v1/audit?who=outlet");
   EXPECT_EQ(bad_param.status, 400);
-  EXPECT_EQ(Field(bad_param), "who");
+  EXPECT_EQ(ErrorField(bad_param), "who");
 
   // Admins read it too, and manage users within their grant.
   Session admin = served.SignIn("admin");

@@ -9,12 +9,9 @@
 namespace fupin::cli {
 namespace {
 
+using fupin::testing::OneLineError;
 using fupin::testing::RunFupin;
 using fupin::testing::TempDir;
-
-bool OneLine(const std::string& err) {
-  return !err.empty() && err.find('\n') == err.size() - 1 && err.starts_with("fupin: ");
-}
 
 TEST(MigrateCliTest, CreatesUpgradesAndRefusesNewerSchema) {
   TempDir dir;
@@ -31,7 +28,7 @@ TEST(MigrateCliTest, CreatesUpgradesAndRefusesNewerSchema) {
   for (const char* cmd : {"migrate", "demo --scale 0.01", "report poverty"}) {
     auto r = RunFupin(fmt::format("{} --db {}", cmd, url));
     EXPECT_EQ(r.exit_code, 1) << cmd;
-    EXPECT_TRUE(OneLine(r.err)) << r.err;
+    EXPECT_TRUE(OneLineError(r.err)) << r.err;
     EXPECT_NE(r.err.find("newer"), std::string::npos) << r.err;
   }
 }
@@ -41,7 +38,7 @@ TEST(DemoCliTest, BadFlagsAreUsageErrors) {
                            "demo --scale 0.001", "demo --scale 21", "demo --seed -x", "nonsense", "demo --db"}) {
     auto r = RunFupin(args);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
-    EXPECT_TRUE(OneLine(r.err)) << args << ": " << r.err;
+    EXPECT_TRUE(OneLineError(r.err)) << args << ": " << r.err;
   }
   auto bad_url = RunFupin("demo --db mysql://x");
   EXPECT_EQ(bad_url.exit_code, 2) << bad_url.err;
@@ -50,7 +47,7 @@ TEST(DemoCliTest, BadFlagsAreUsageErrors) {
 TEST(DemoCliTest, UnreachableDatabaseAndSecondRunFailWithOneLine) {
   auto down = RunFupin("demo --scale 0.01 --db 'postgresql://nobody@127.0.0.1:1/x?connect_timeout=2'");
   EXPECT_EQ(down.exit_code, 1);
-  EXPECT_TRUE(OneLine(down.err)) << down.err;
+  EXPECT_TRUE(OneLineError(down.err)) << down.err;
   TempDir dir;
   std::string url = "sqlite:" + dir.File("d.db");
   auto built = RunFupin("demo --quiet --scale 0.01 --db " + url);
@@ -58,7 +55,7 @@ TEST(DemoCliTest, UnreachableDatabaseAndSecondRunFailWithOneLine) {
   EXPECT_TRUE(built.out.empty());
   auto again = RunFupin("demo --scale 0.01 --db " + url);
   EXPECT_EQ(again.exit_code, 1);
-  EXPECT_TRUE(OneLine(again.err)) << again.err;
+  EXPECT_TRUE(OneLineError(again.err)) << again.err;
   EXPECT_NE(again.err.find("already holds"), std::string::npos);
   // What `make demo` runs: a database that holds a registry is left as it is.
   auto kept = RunFupin("demo --if-empty --scale 0.01 --db " + url);
@@ -73,7 +70,7 @@ TEST(DemoCliTest, UnreachableDatabaseAndSecondRunFailWithOneLine) {
   EXPECT_EQ(report.exit_code, 0) << report.err;
   auto folder = RunFupin("demo --scale 0.01 --db sqlite:" + dir.File("no/such/folder/x.db"));
   EXPECT_EQ(folder.exit_code, 1);
-  EXPECT_TRUE(OneLine(folder.err)) << folder.err;
+  EXPECT_TRUE(OneLineError(folder.err)) << folder.err;
 }
 
 }  // namespace

@@ -15,12 +15,9 @@
 namespace fupin::cli {
 namespace {
 
+using fupin::testing::OneLineError;
 using fupin::testing::RunFupin;
 using fupin::testing::TempDir;
-
-bool OneLine(const std::string& err) {
-  return !err.empty() && err.find('\n') == err.size() - 1 && err.starts_with("fupin: ");
-}
 
 // Signs in through the service, as the server would.
 Status SignIn(const std::string& url, const std::string& username, const std::string& password) {
@@ -92,13 +89,13 @@ TEST(UserCliTest, MistakesAreOneLineErrors) {
   for (const Case& c : cases) {
     auto r = RunFupin("user add --db " + url + " " + c.args, pw);
     EXPECT_EQ(r.exit_code, c.exit_code) << c.args << ": " << r.err;
-    EXPECT_TRUE(OneLine(r.err)) << c.args << ": " << r.err;
+    EXPECT_TRUE(OneLineError(r.err)) << c.args << ": " << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << c.args << ": " << r.err;
     EXPECT_EQ(r.out, "") << c.args;
   }
   auto weak = RunFupin("user add --db " + url + " --name other --role buyer --region 622900000000", "short\n");
   EXPECT_EQ(weak.exit_code, 1);
-  EXPECT_TRUE(OneLine(weak.err)) << weak.err;
+  EXPECT_TRUE(OneLineError(weak.err)) << weak.err;
   EXPECT_NE(weak.err.find("password"), std::string::npos) << weak.err;
   auto conn = db::Open(url);
   ASSERT_TRUE(conn.ok());

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "api/app.h"
+#include "testing/api_json.h"
 #include "testing/served_demo.h"
 
 namespace fupin::testing {
@@ -64,14 +65,16 @@ struct ErrorBody {
 
 ErrorBody ParseError(const HttpResponse& r) {
   ErrorBody e;
-  boost::system::error_code ec;
-  bj::value v = bj::parse(r.body, ec);
-  if (ec || !v.is_object() || !v.as_object().contains("error")) return e;
-  const bj::object& err = v.at("error").as_object();
-  if (!err.contains("code") || !err.contains("message") || !err.at("message").is_string()) return e;
+  const bj::value body = ParseJson(r);
+  const bj::object* err = ErrorObject(body);
+  if (!err) return e;
+  const bj::value* code = err->if_contains("code");
+  const bj::value* message = err->if_contains("message");
+  const bj::value* field = err->if_contains("field");
+  if (!code || !code->is_string() || !message || !message->is_string() || (field && !field->is_string())) return e;
   e.ok = true;
-  e.code = std::string(err.at("code").as_string());
-  if (err.contains("field")) e.field = std::string(err.at("field").as_string());
+  e.code = Str(*code);
+  if (field) e.field = Str(*field);
   return e;
 }
 
@@ -180,12 +183,8 @@ TEST_P(EveryRouteTest, GracefulShutdownLosesNoAcknowledgedWrite) {
   ServedDemo served(GetParam());
   ASSERT_NE(served.port(), 0);
   Session outlet = served.SignIn("outlet");
-  std::vector<int64_t> households;
-  {
-    auto stmt = served.conn().Prepare(
-        "SELECT household_id FROM households WHERE village_code = '622926101201' ORDER BY household_id");
-    while (stmt->Step()) households.push_back(stmt->Int(0));
-  }
+  const std::vector<int64_t> households = SelectIds(
+      served.conn(), "SELECT household_id FROM households WHERE village_code = '622926101201' ORDER BY household_id");
   ASSERT_FALSE(households.empty());
 
   std::mutex mu;

@@ -7,12 +7,12 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "testing/api_json.h"
 #include "testing/served_demo.h"
 
 namespace fupin::testing {
@@ -30,12 +30,6 @@ long ResidentKib(pid_t pid) {
   return -1;
 }
 
-std::string Code(const HttpResponse& r) {
-  std::smatch m;
-  static const std::regex kCode("\"code\":\"([a-z_]+)\"");
-  return std::regex_search(r.body, m, kCode) ? m[1].str() : "";
-}
-
 TEST_P(ServeTest, HealthMetricsAndTheApiDocument) {
   ServedDemo served(GetParam());
   ASSERT_NE(served.port(), 0);
@@ -51,10 +45,10 @@ TEST_P(ServeTest, HealthMetricsAndTheApiDocument) {
   // An unknown API path is a JSON 404; a known path with another method a 405.
   HttpResponse missing = client.Get("/api/v1/nothing-here");
   EXPECT_EQ(missing.status, 404);
-  EXPECT_EQ(Code(missing), "not_found");
+  EXPECT_EQ(ErrorCode(missing), "not_found");
   HttpResponse wrong_method = client.Request("PUT", "/api/v1/session", "{}");
   EXPECT_EQ(wrong_method.status, 405);
-  EXPECT_EQ(Code(wrong_method), "method_not_allowed");
+  EXPECT_EQ(ErrorCode(wrong_method), "method_not_allowed");
   EXPECT_EQ(wrong_method.Header("allow").find("POST") != std::string::npos, true);
 
   HttpResponse metrics = client.Get("/metrics");
@@ -71,7 +65,7 @@ TEST_P(ServeTest, HealthMetricsAndTheApiDocument) {
   // A missing page is a 404 in the same error body.
   HttpResponse no_page = client.Get("/assets/nothing.js");
   EXPECT_EQ(no_page.status, 404);
-  EXPECT_EQ(Code(no_page), "not_found");
+  EXPECT_EQ(ErrorCode(no_page), "not_found");
   // Text that is not UTF-8 in a path still gives valid JSON back.
   HttpResponse odd = Session(served.SignIn("official")).Get("/api/v1/regions/%FF%FE");
   EXPECT_EQ(odd.status, 400);
@@ -108,7 +102,7 @@ TEST_P(ServeTest, SessionRoutesNeedASignInAndWritesNeedTheCsrfToken) {
   HttpClient anonymous = served.Client();
   HttpResponse no_cookie = anonymous.Get("/api/v1/regions/622900000000");
   EXPECT_EQ(no_cookie.status, 401);
-  EXPECT_EQ(Code(no_cookie), "unauthenticated");
+  EXPECT_EQ(ErrorCode(no_cookie), "unauthenticated");
   HttpResponse forged = anonymous.Get("/api/v1/regions/622900000000", {{"Cookie", "fupin_session=forged"}});
   EXPECT_EQ(forged.status, 401);
 

@@ -2,51 +2,32 @@
 // PostgreSQL): the tree to a depth, search by name and pinyin with paging, one
 // region; bad input answers 400 naming the parameter. Expected values come
 // from the regions table.
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "base/text.h"
+#include "testing/api_json.h"
 #include "testing/served_demo.h"
 
 namespace fupin::regions {
 namespace {
 
 using fupin::testing::Backend;
+using fupin::testing::ErrorField;
 using fupin::testing::HttpResponse;
+using fupin::testing::ParseJson;
 using fupin::testing::ServedDemo;
 using fupin::testing::Session;
+using fupin::testing::Str;
 namespace bj = boost::json;
 
 constexpr const char* kPrefecture = "622900000000";
 
-bj::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  bj::value v = bj::parse(r.body, ec);
-  EXPECT_FALSE(ec) << r.body;
-  return v;
-}
-
-std::string ErrorField(const HttpResponse& r) {
-  bj::value v = Json(r);
-  const bj::value* error = v.is_object() ? v.get_object().if_contains("error") : nullptr;
-  if (!error || !error->is_object()) return "(no error in " + r.body + ")";
-  const bj::value* field = error->get_object().if_contains("field");
-  return field && field->is_string() ? std::string(field->get_string()) : "";
-}
-
-std::string Str(const bj::value& v) { return v.is_string() ? std::string(v.get_string()) : ""; }
-
 class RegionRoutesTest : public ::testing::TestWithParam<Backend> {
  protected:
   int64_t Count(const std::string& sql, const std::string& param) {
-    auto st = served_.conn().Prepare(sql);
-    st->Bind(1, param);
-    int64_t n = 0;
-    if (st->Step()) n = st->Int(0);
-    st->Run();
-    return n;
+    return fupin::testing::SelectInt(served_.conn(), sql, {param});
   }
 
   ServedDemo served_{GetParam()};
@@ -57,7 +38,7 @@ TEST_P(RegionRoutesTest, TheTreeToADepth) {
   Session buyer = served_.SignIn("buyer");  // every signed-in user reads regions
   HttpResponse r = buyer.Get("/api/v1/regions/tree");
   ASSERT_EQ(r.status, 200) << r.body;
-  bj::value root = Json(r);
+  bj::value root = ParseJson(r);
   EXPECT_EQ(Str(root.at("code")), kPrefecture);
   EXPECT_EQ(Str(root.at("level")), "prefecture");
   const bj::array& counties = root.at("children").as_array();
@@ -70,7 +51,7 @@ TEST_P(RegionRoutesTest, TheTreeToADepth) {
 
   HttpResponse deep = buyer.Get("/api/v1/regions/tree?root=622926000000&depth=2");
   ASSERT_EQ(deep.status, 200) << deep.body;
-  bj::value dongxiang = Json(deep);
+  bj::value dongxiang = ParseJson(deep);
   int64_t villages = 0;
   for (const bj::value& township : dongxiang.at("children").as_array()) {
     for (const bj::value& village : township.at("children").as_array()) {
@@ -102,7 +83,7 @@ TEST_P(RegionRoutesTest, SearchByNameAndPinyinPaged) {
   Session outlet = served_.SignIn("outlet");
   HttpResponse r = outlet.Get("/api/v1/regions/search?q=dongxiang");
   ASSERT_EQ(r.status, 200) << r.body;
-  bj::value page = Json(r);
+  bj::value page = ParseJson(r);
   ASSERT_FALSE(page.at("items").as_array().empty());
   const bj::value& first = page.at("items").as_array()[0];
   EXPECT_EQ(Str(first.at("code")), "622926000000");
@@ -111,7 +92,7 @@ TEST_P(RegionRoutesTest, SearchByNameAndPinyinPaged) {
   HttpResponse by_name = outlet.Get("/api/v1/regions/search?q=%E4%B8%8A%E7%A7%91%E5%A6%A5");  // 上科妥
   ASSERT_EQ(by_name.status, 200) << by_name.body;
   bool found = false;
-  const bj::value by_name_page = Json(by_name);
+  const bj::value by_name_page = ParseJson(by_name);
   for (const bj::value& item : by_name_page.at("items").as_array()) {
     found = found || Str(item.at("code")) == fupin::testing::kShangketuo;
   }
@@ -121,7 +102,7 @@ TEST_P(RegionRoutesTest, SearchByNameAndPinyinPaged) {
   HttpResponse all = outlet.Get("/api/v1/regions/search?q=da&limit=100");
   ASSERT_EQ(all.status, 200);
   std::vector<std::string> expected;
-  const bj::value all_page = Json(all);
+  const bj::value all_page = ParseJson(all);
   for (const bj::value& item : all_page.at("items").as_array()) expected.push_back(Str(item.at("code")));
   ASSERT_GE(expected.size(), 3u);
   std::vector<std::string> paged;
@@ -129,7 +110,7 @@ TEST_P(RegionRoutesTest, SearchByNameAndPinyinPaged) {
   for (int i = 0; i < 100; ++i) {
     HttpResponse p = outlet.Get(target);
     ASSERT_EQ(p.status, 200) << p.body;
-    bj::value v = Json(p);
+    bj::value v = ParseJson(p);
     for (const bj::value& item : v.at("items").as_array()) paged.push_back(Str(item.at("code")));
     if (!v.as_object().contains("next_cursor")) break;
     target = "/api/v1/regions/search?q=da&limit=2&cursor=" + Str(v.at("next_cursor"));
@@ -155,7 +136,7 @@ TEST_P(RegionRoutesTest, OneRegion) {
   Session official = served_.SignIn("official");
   HttpResponse r = official.Get(fmt::format("/api/v1/regions/{}", fupin::testing::kShangketuo));
   ASSERT_EQ(r.status, 200) << r.body;
-  bj::value v = Json(r);
+  bj::value v = ParseJson(r);
   EXPECT_EQ(Str(v.at("code")), fupin::testing::kShangketuo);
   EXPECT_EQ(Str(v.at("level")), "village");
   EXPECT_EQ(Str(v.at("kind")), "villagers_committee");
@@ -183,12 +164,12 @@ TEST_P(RegionRoutesTest, OneRegion) {
 
   HttpResponse county = official.Get("/api/v1/regions/622926000000");
   ASSERT_EQ(county.status, 200);
-  EXPECT_EQ(static_cast<int64_t>(Json(county).at("children").as_array().size()),
+  EXPECT_EQ(static_cast<int64_t>(ParseJson(county).at("children").as_array().size()),
             Count("SELECT COUNT(*) FROM regions WHERE parent_code = ?", "622926000000"));
   HttpResponse root = official.Get(fmt::format("/api/v1/regions/{}", kPrefecture));
   ASSERT_EQ(root.status, 200);
-  EXPECT_TRUE(Json(root).at("parent").is_null());
-  EXPECT_TRUE(Json(root).at("ancestors").as_array().empty());
+  EXPECT_TRUE(ParseJson(root).at("parent").is_null());
+  EXPECT_TRUE(ParseJson(root).at("ancestors").as_array().empty());
 
   HttpResponse malformed = official.Get("/api/v1/regions/62292610120");
   EXPECT_EQ(malformed.status, 400);

@@ -5,60 +5,39 @@
 // village outlet, refused to its proposer and approved by a second clerk.
 #include <set>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "api/reply.h"
 #include "registry/model.h"
+#include "testing/api_json.h"
 #include "testing/served_demo.h"
+#include "testing/test_db.h"
 
 namespace fupin::registry {
 namespace {
 
 using fupin::testing::Backend;
+using fupin::testing::ErrorField;
 using fupin::testing::HttpResponse;
 using fupin::testing::kShangketuo;
+using fupin::testing::ParseJson;
 using fupin::testing::ServedDemo;
 using fupin::testing::Session;
+using fupin::testing::Str;
 namespace bj = boost::json;
 
 constexpr const char* kOtherVillage = "622926101202";  // another village of 达板镇
 
-bj::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  bj::value v = bj::parse(r.body, ec);
-  EXPECT_FALSE(ec) << r.body;
-  return v;
-}
-
-std::string ErrorField(const HttpResponse& r) {
-  bj::value v = Json(r);
-  const bj::value* error = v.is_object() ? v.get_object().if_contains("error") : nullptr;
-  if (!error || !error->is_object()) return "(no error in " + r.body + ")";
-  const bj::value* field = error->get_object().if_contains("field");
-  return field && field->is_string() ? std::string(field->get_string()) : "";
-}
-
-std::string Str(const bj::value& v) { return v.is_string() ? std::string(v.get_string()) : ""; }
-
 class RegistryApiTest : public ::testing::TestWithParam<Backend> {
  protected:
+  // SelectInt and SelectIds on the server's database.
   int64_t QueryInt(const std::string& sql, const std::vector<std::string>& params = {}) {
-    auto st = served_.conn().Prepare(sql);
-    for (size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
-    int64_t v = 0;
-    if (st->Step() && !st->IsNull(0)) v = st->Int(0);
-    st->Run();
-    return v;
+    return fupin::testing::SelectInt(served_.conn(), sql, params);
   }
   std::vector<int64_t> QueryIds(const std::string& sql, const std::vector<std::string>& params = {}) {
-    auto st = served_.conn().Prepare(sql);
-    for (size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
-    std::vector<int64_t> out;
-    while (st->Step()) out.push_back(st->Int(0));
-    return out;
+    return fupin::testing::SelectIds(served_.conn(), sql, params);
   }
   std::string Households(const std::string& village, const std::string& query = "") {
     return fmt::format("/api/v1/villages/{}/households{}", village, query);
@@ -83,7 +62,7 @@ TEST_P(RegistryApiTest, HouseholdsOfAVillageMaskedOrAuditedInClear) {
   for (int pages = 0; pages < 50; ++pages) {
     HttpResponse r = county.Get(target);
     ASSERT_EQ(r.status, 200) << r.body;
-    bj::value page = Json(r);
+    bj::value page = ParseJson(r);
     EXPECT_EQ(Str(page.at("identity")), "masked");
     EXPECT_EQ(page.at("year").as_int64(), 2020);
     EXPECT_EQ(Str(page.at("village").at("code")), kShangketuo);
@@ -107,7 +86,7 @@ TEST_P(RegistryApiTest, HouseholdsOfAVillageMaskedOrAuditedInClear) {
   Session clerk = served_.SignIn("registry");
   HttpResponse r = clerk.Get(Households(kShangketuo, "?year=2019&status=exited"));
   ASSERT_EQ(r.status, 200) << r.body;
-  bj::value page = Json(r);
+  bj::value page = ParseJson(r);
   EXPECT_EQ(Str(page.at("identity")), "unmasked");
   int numbers = 0;
   for (const bj::value& item : page.at("items").as_array()) {
@@ -168,7 +147,7 @@ TEST_P(RegistryApiTest, OneHousehold) {
   Session county = served_.SignIn("county");
   HttpResponse r = county.Get(fmt::format("/api/v1/households/{}", id));
   ASSERT_EQ(r.status, 200) << r.body;
-  bj::value h = Json(r);
+  bj::value h = ParseJson(r);
   EXPECT_EQ(h.at("id").as_int64(), id);
   EXPECT_EQ(Str(h.at("village").at("code")), kShangketuo);
   EXPECT_EQ(Str(h.at("identity")), "masked");
@@ -180,7 +159,7 @@ TEST_P(RegistryApiTest, OneHousehold) {
 
   HttpResponse clear = served_.SignIn("registry").Get(fmt::format("/api/v1/households/{}", id));
   ASSERT_EQ(clear.status, 200) << clear.body;
-  EXPECT_EQ(Str(Json(clear).at("identity")), "unmasked");
+  EXPECT_EQ(Str(ParseJson(clear).at("identity")), "unmasked");
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM audit_log WHERE action = 'identity.read' AND target = ?",
                      {fmt::format("household:{}", id)}),
             1);
@@ -241,7 +220,7 @@ TEST_P(RegistryApiTest, AChangeRequestFromTheOutletApprovedByASecondClerk) {
       outlet.Post(propose, R"({"year":2020,"status":"monitored","monitor_kind":"unstable_exited",)"
                            R"("income_per_capita_fen":350000,"reason":"the son fell ill; income is unstable"})");
   ASSERT_EQ(created.status, 201) << created.body;
-  bj::value request = Json(created);
+  bj::value request = ParseJson(created);
   const int64_t id = request.at("id").as_int64();
   EXPECT_EQ(request.at("household_id").as_int64(), own[0]);
   EXPECT_EQ(Str(request.at("village_code")), kShangketuo);
@@ -259,11 +238,11 @@ TEST_P(RegistryApiTest, AChangeRequestFromTheOutletApprovedByASecondClerk) {
   Session reviewer = served_.SignIn("reviewer");
   HttpResponse list = reviewer.Get("/api/v1/change-requests?state=pending");
   ASSERT_EQ(list.status, 200) << list.body;
-  ASSERT_EQ(Json(list).at("items").as_array().size(), 1u);
-  EXPECT_EQ(Json(list).at("items").as_array()[0].at("id").as_int64(), id);
+  ASSERT_EQ(ParseJson(list).at("items").as_array().size(), 1u);
+  EXPECT_EQ(ParseJson(list).at("items").as_array()[0].at("id").as_int64(), id);
   EXPECT_EQ(outlet.Get(fmt::format("/api/v1/change-requests/{}", id)).status, 200);
   HttpResponse household = outlet.Get(fmt::format("/api/v1/households/{}", own[0]));
-  ASSERT_EQ(Json(household).at("change_requests").as_array().size(), 1u);
+  ASSERT_EQ(ParseJson(household).at("change_requests").as_array().size(), 1u);
   EXPECT_EQ(ErrorField(reviewer.Get("/api/v1/change-requests?state=open")), "state");
   EXPECT_EQ(ErrorField(reviewer.Get("/api/v1/change-requests?region=6229")), "region");
   EXPECT_EQ(reviewer.Get("/api/v1/change-requests?region=622900000000").status, 403);
@@ -276,13 +255,14 @@ TEST_P(RegistryApiTest, AChangeRequestFromTheOutletApprovedByASecondClerk) {
   HttpResponse own_request = clerk.Post(fmt::format("/api/v1/households/{}/change-requests", own[1]),
                                         R"({"year":2020,"income_per_capita_fen":654321,"reason":"recount"})");
   ASSERT_EQ(own_request.status, 201) << own_request.body;
-  const int64_t clerk_id = Json(own_request).at("id").as_int64();
+  const int64_t clerk_id = ParseJson(own_request).at("id").as_int64();
   EXPECT_EQ(clerk.Post(fmt::format("/api/v1/change-requests/{}/approve", clerk_id), "").status, 403);
 
   HttpResponse approved = reviewer.Post(approve, "");
   ASSERT_EQ(approved.status, 200) << approved.body;
-  EXPECT_EQ(Str(Json(approved).at("state")), "approved");
-  EXPECT_EQ(Json(approved).at("decided_by").as_int64(), QueryInt("SELECT user_id FROM users WHERE username = 'reviewer'"));
+  EXPECT_EQ(Str(ParseJson(approved).at("state")), "approved");
+  EXPECT_EQ(ParseJson(approved).at("decided_by").as_int64(),
+            QueryInt("SELECT user_id FROM users WHERE username = 'reviewer'"));
   auto st = served_.conn().Prepare(
       "SELECT status, monitor_kind, income_per_capita_fen FROM household_years WHERE household_id = ? AND year = 2020");
   st->Bind(1, own[0]);
@@ -303,8 +283,8 @@ TEST_P(RegistryApiTest, AChangeRequestFromTheOutletApprovedByASecondClerk) {
   EXPECT_EQ(ErrorField(no_reason), "reason");
   HttpResponse rejected = reviewer.Post(reject, R"({"reason":"the recount was of 2019"})");
   ASSERT_EQ(rejected.status, 200) << rejected.body;
-  EXPECT_EQ(Str(Json(rejected).at("state")), "rejected");
-  EXPECT_EQ(Str(Json(rejected).at("decision_reason")), "the recount was of 2019");
+  EXPECT_EQ(Str(ParseJson(rejected).at("state")), "rejected");
+  EXPECT_EQ(Str(ParseJson(rejected).at("decision_reason")), "the recount was of 2019");
   EXPECT_EQ(reviewer.Post(reject, R"({"reason":"again"})").status, 409);
   EXPECT_EQ(ErrorField(reviewer.Post("/api/v1/change-requests/abc/approve", "")), "id");
   EXPECT_EQ(served_.Client().Get("/api/v1/change-requests").status, 401);

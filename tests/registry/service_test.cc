@@ -12,15 +12,12 @@
 #include <gtest/gtest.h>
 
 #include "accounts/model.h"
-#include "audit/audit_log.h"
-#include "db/pool.h"
-#include "demo/generator.h"
-#include "regions/tree.h"
 #include "registry/change_request.h"
 #include "registry/exchange.h"
 #include "registry/service.h"
 #include "registry/store.h"
 #include "schema/schema.h"
+#include "testing/demo_services.h"
 #include "testing/test_db.h"
 
 namespace fupin::registry {
@@ -28,10 +25,10 @@ namespace {
 
 using accounts::Principal;
 using accounts::Role;
-using fupin::testing::Backend;
 using fupin::testing::ScratchDb;
 using fupin::testing::TempDir;
 using fupin::testing::TestVault;
+using fupin::testing::User;
 
 constexpr const char* kDongxiang = "622926000000";
 constexpr const char* kDaban = "622926101000";
@@ -145,51 +142,8 @@ INSTANTIATE_TEST_SUITE_P(
 // ---------------------------------------------------------------------------
 // The service on the demo registry.
 
-Principal User(int64_t id, Role role, std::string region) {
-  Principal p;
-  p.user_id = id;
-  p.username = fmt::format("user{}", id);
-  p.role = role;
-  p.region_code = std::move(region);
-  return p;
-}
-
-class RegistryServiceTest : public ::testing::TestWithParam<Backend> {
+class RegistryServiceTest : public fupin::testing::DemoServicesTest {
  protected:
-  void SetUp() override {
-    auto version = schema::Migrate(conn());
-    ASSERT_TRUE(version.ok()) << version.error().message;
-    demo::DemoOptions options;
-    options.seed = 2020;
-    options.scale = 0.01;
-    options.vault = &TestVault();
-    auto demo = demo::BuildDemo(conn(), options);
-    ASSERT_TRUE(demo.ok()) << demo.error().message;
-    tree_ = regions::RegionTree::Load(conn());
-    audit_ = std::make_unique<audit::AuditLog>(tree_);
-    auto pool = db::Pool::Open(scratch_.url(), 4);
-    ASSERT_TRUE(pool.ok()) << pool.error().message;
-    pool_ = std::move(*pool);
-    service_ = std::make_unique<RegistryService>(*pool_, tree_, &TestVault(), *audit_);
-  }
-
-  db::Connection& conn() { return scratch_.conn(); }
-
-  int64_t QueryInt(const std::string& sql, const std::vector<std::string>& params = {}) {
-    auto st = conn().Prepare(sql);
-    for (size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
-    int64_t v = 0;
-    if (st->Step() && !st->IsNull(0)) v = st->Int(0);
-    st->Run();
-    return v;
-  }
-  std::vector<int64_t> QueryIds(const std::string& sql, const std::vector<std::string>& params = {}) {
-    auto st = conn().Prepare(sql);
-    for (size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
-    std::vector<int64_t> out;
-    while (st->Step()) out.push_back(st->Int(0));
-    return out;
-  }
   int64_t AuditCount(const std::string& action) {
     return QueryInt("SELECT COUNT(*) FROM audit_log WHERE action = ?", {action});
   }
@@ -224,12 +178,6 @@ class RegistryServiceTest : public ::testing::TestWithParam<Backend> {
     command.reason = std::move(reason);
     return service_->Propose(Caller{who, "10.0.0.1"}, command);
   }
-
-  ScratchDb scratch_{GetParam()};
-  regions::RegionTree tree_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<db::Pool> pool_;
-  std::unique_ptr<RegistryService> service_;
 
   const Principal registry_ = User(1001, Role::kRegistry, kDongxiang);
   const Principal reviewer_ = User(1002, Role::kRegistry, kDongxiang);

@@ -6,23 +6,17 @@
 #include <chrono>
 #include <thread>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "accounts/model.h"
-#include "audit/audit_log.h"
-#include "db/pool.h"
-#include "demo/generator.h"
 #include "http/gzip.h"
-#include "regions/tree.h"
 #include "registry/service.h"
-#include "registry/store.h"
 #include "reports/indicators.h"
 #include "reports/render.h"
 #include "reports/service.h"
-#include "schema/schema.h"
+#include "testing/api_json.h"
+#include "testing/demo_services.h"
 #include "testing/served_demo.h"
 #include "testing/test_db.h"
 
@@ -32,41 +26,19 @@ namespace {
 using accounts::Principal;
 using accounts::Role;
 using fupin::testing::Backend;
-using fupin::testing::ScratchDb;
-using fupin::testing::TestVault;
+using fupin::testing::User;
 
 constexpr const char* kPrefecture = "622900000000";
 constexpr const char* kDongxiang = "622926000000";
 constexpr const char* kLinxiaCounty = "622921000000";
+// The first household of a county (the parameter) that is exited in 2020.
+constexpr const char* kExitedIn2020 =
+    "SELECT household_id FROM household_years WHERE year = 2020 AND status = 'exited' AND county_code = ? "
+    "ORDER BY household_id LIMIT 1";
 
-Principal User(int64_t id, Role role, std::string region) {
-  Principal p;
-  p.user_id = id;
-  p.username = fmt::format("user{}", id);
-  p.role = role;
-  p.region_code = std::move(region);
-  return p;
-}
-
-class IndicatorServiceTest : public ::testing::TestWithParam<Backend> {
+class IndicatorServiceTest : public fupin::testing::DemoServicesTest {
  protected:
-  void SetUp() override {
-    auto version = schema::Migrate(conn());
-    ASSERT_TRUE(version.ok()) << version.error().message;
-    demo::DemoOptions options;
-    options.scale = 0.01;
-    options.vault = &TestVault();
-    auto demo = demo::BuildDemo(conn(), options);
-    ASSERT_TRUE(demo.ok()) << demo.error().message;
-    tree_ = regions::RegionTree::Load(conn());
-    audit_ = std::make_unique<audit::AuditLog>(tree_);
-    auto pool = db::Pool::Open(scratch_.url(), 3);
-    ASSERT_TRUE(pool.ok()) << pool.error().message;
-    pool_ = std::move(*pool);
-    registry_ = std::make_unique<registry::RegistryService>(*pool_, tree_, &TestVault(), *audit_);
-  }
-
-  db::Connection& conn() { return scratch_.conn(); }
+  IndicatorServiceTest() : DemoServicesTest(/*pool_size=*/3) {}
 
   // What `fupin report poverty --format json` prints for the region and year.
   std::string Expected(const std::string& region, std::optional<int> year) {
@@ -81,37 +53,27 @@ class IndicatorServiceTest : public ::testing::TestWithParam<Backend> {
 
   // Approves a return to poverty in 2020 of a Dongxiang household exited then.
   void ApproveAChangeInDongxiang() {
-    auto st = conn().Prepare(
-        "SELECT household_id FROM household_years WHERE year = 2020 AND status = 'exited' AND county_code = ? "
-        "ORDER BY household_id LIMIT 1");
-    st->Bind(1, kDongxiang);
-    ASSERT_TRUE(st->Step());
-    int64_t household = st->Int(0);
-    st->Run();
+    const std::vector<int64_t> exited = QueryIds(kExitedIn2020, {kDongxiang});
+    ASSERT_FALSE(exited.empty());
     registry::ProposeChange command;
-    command.household_id = household;
+    command.household_id = exited.front();
     command.year = 2020;
     command.changes.status = registry::HouseholdStatus::kPoor;
     command.changes.income_per_capita = Money::FromFen(300000);
     command.reason = "illness of the head of household";
-    auto proposed = registry_->Propose(registry::Caller{clerk_, ""}, command);
+    auto proposed = service_->Propose(registry::Caller{clerk_, ""}, command);
     ASSERT_TRUE(proposed.ok()) << proposed.error().message;
-    auto approved = registry_->Approve(registry::Caller{reviewer_, ""}, proposed->id);
+    auto approved = service_->Approve(registry::Caller{reviewer_, ""}, proposed->id);
     ASSERT_TRUE(approved.ok()) << approved.error().message;
   }
 
-  ScratchDb scratch_{GetParam()};
-  regions::RegionTree tree_;
-  std::unique_ptr<audit::AuditLog> audit_;
-  std::unique_ptr<db::Pool> pool_;
-  std::unique_ptr<registry::RegistryService> registry_;
   const Principal official_ = User(1, Role::kOfficial, kPrefecture);
   const Principal clerk_ = User(2, Role::kRegistry, kDongxiang);
   const Principal reviewer_ = User(3, Role::kRegistry, kDongxiang);
 };
 
 TEST_P(IndicatorServiceTest, TheBodyIsThePovertyReportAndIsServedFromTheCache) {
-  IndicatorService indicators(*pool_, tree_, registry_.get());
+  IndicatorService indicators(*pool_, tree_, service_.get());
   auto first = indicators.Get(official_, kDongxiang, 2018);
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ((*first)->json, Expected(kDongxiang, 2018));
@@ -141,7 +103,7 @@ TEST_P(IndicatorServiceTest, TheBodyIsThePovertyReportAndIsServedFromTheCache) {
 }
 
 TEST_P(IndicatorServiceTest, AnApprovedChangeInvalidatesTheCache) {
-  IndicatorService indicators(*pool_, tree_, registry_.get(),
+  IndicatorService indicators(*pool_, tree_, service_.get(),
                               IndicatorService::Options{std::chrono::hours(1)});  // only the listener can tell
   auto before = indicators.Get(official_, kDongxiang, 2020);
   ASSERT_TRUE(before.ok()) << before.error().message;
@@ -212,20 +174,13 @@ INSTANTIATE_TEST_SUITE_P(Backends, IndicatorServiceTest, ::testing::ValuesIn(fup
 // ---------------------------------------------------------------------------
 // GET /api/v1/indicators on the real server.
 
+using fupin::testing::ErrorField;
 using fupin::testing::HttpResponse;
+using fupin::testing::ParseJson;
 using fupin::testing::RunFupin;
+using fupin::testing::SelectIds;
 using fupin::testing::ServedDemo;
 using fupin::testing::Session;
-
-std::string ErrorField(const HttpResponse& r) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(r.body, ec);
-  if (ec || !v.is_object()) return "(not JSON: " + r.body + ")";
-  const auto* error = v.get_object().if_contains("error");
-  if (!error || !error->is_object()) return "(no error)";
-  const auto* field = error->get_object().if_contains("field");
-  return field && field->is_string() ? std::string(field->get_string()) : "";
-}
 
 std::string CliReport(const ServedDemo& served, const std::string& region, int year) {
   auto r = RunFupin(fmt::format("report poverty --format json --db '{}' --region {} --year {}", served.db_url(),
@@ -297,20 +252,14 @@ TEST_P(IndicatorsApiTest, AnApprovedChangeShowsInTheIndicators) {
   HttpResponse before = official.Get(target);
   ASSERT_EQ(before.status, 200) << before.body;
 
-  auto st = served.conn().Prepare(
-      "SELECT household_id FROM household_years WHERE year = 2020 AND status = 'exited' AND county_code = ? "
-      "ORDER BY household_id LIMIT 1");
-  st->Bind(1, kDongxiang);
-  ASSERT_TRUE(st->Step());
-  int64_t household = st->Int(0);
-  st->Run();
+  const std::vector<int64_t> exited = SelectIds(served.conn(), kExitedIn2020, {kDongxiang});
+  ASSERT_FALSE(exited.empty());
   Session clerk = served.SignIn("registry");
-  HttpResponse proposed = clerk.Post(fmt::format("/api/v1/households/{}/change-requests", household),
+  HttpResponse proposed = clerk.Post(fmt::format("/api/v1/households/{}/change-requests", exited.front()),
                                      R"({"year":2020,"status":"poor","income_per_capita_fen":300000,)"
                                      R"("reason":"illness of the head of household"})");
   ASSERT_EQ(proposed.status, 201) << proposed.body;
-  boost::json::value request = boost::json::parse(proposed.body);
-  int64_t id = request.at("id").as_int64();
+  int64_t id = ParseJson(proposed).at("id").as_int64();
   HttpResponse approved = served.SignIn("reviewer").Post(fmt::format("/api/v1/change-requests/{}/approve", id), "");
   ASSERT_EQ(approved.status, 200) << approved.body;
 

@@ -43,6 +43,23 @@ const registry::IdentityVault& TestVault() {
   return vault;
 }
 
+int64_t SelectInt(db::Connection& conn, const std::string& sql, const std::vector<std::string>& params) {
+  auto st = conn.Prepare(sql);
+  for (size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
+  int64_t v = 0;
+  if (st->Step() && !st->IsNull(0)) v = st->Int(0);
+  st->Run();
+  return v;
+}
+
+std::vector<int64_t> SelectIds(db::Connection& conn, const std::string& sql, const std::vector<std::string>& params) {
+  auto st = conn.Prepare(sql);
+  for (size_t i = 0; i < params.size(); ++i) st->Bind(static_cast<int>(i + 1), params[i]);
+  std::vector<int64_t> out;
+  while (st->Step()) out.push_back(st->Int(0));
+  return out;
+}
+
 std::unique_ptr<db::Connection> PgAdmin() {
   auto conn = db::Open(PgUrl("postgres"));
   if (!conn) throw std::runtime_error(conn.error().message);
@@ -120,6 +137,10 @@ CommandResult RunFupin(const std::string& args, const std::string& stdin_text) {
   r.out = ReadFile(dir.File("out"));
   r.err = ReadFile(dir.File("err"));
   return r;
+}
+
+bool OneLineError(const std::string& err) {
+  return !err.empty() && err.find('\n') == err.size() - 1 && err.starts_with("fupin: ");
 }
 
 }  // namespace fupin::testing

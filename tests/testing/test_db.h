@@ -3,6 +3,7 @@
 // the throwaway PostgreSQL server that scripts/test starts (its host and port
 // arrive in FUPIN_TEST_PG_HOST / FUPIN_TEST_PG_PORT). A PostgreSQL test without
 // that server fails: it is never skipped silently.
+#include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -46,6 +47,14 @@ class ScratchDb {
   std::unique_ptr<db::Connection> conn_;
 };
 
+// The first column of the first row of `sql` with `params` bound as text in
+// order; 0 when there is no row or the value is NULL. (db::QueryInt takes no
+// parameters.)
+int64_t SelectInt(db::Connection& conn, const std::string& sql, const std::vector<std::string>& params = {});
+// The first column of every row of `sql` with `params` bound as text in order.
+std::vector<int64_t> SelectIds(db::Connection& conn, const std::string& sql,
+                               const std::vector<std::string>& params = {});
+
 // A connection to the server's maintenance database (PostgreSQL only).
 std::unique_ptr<db::Connection> PgAdmin();
 
@@ -76,5 +85,8 @@ struct CommandResult {
   std::string err;
 };
 CommandResult RunFupin(const std::string& args, const std::string& stdin_text = "");
+
+// Whether `err` is one line "fupin: …\n", as the command line reports an error.
+bool OneLineError(const std::string& err);
 
 }  // namespace fupin::testing
