@@ -20,6 +20,7 @@ test: setup build
 bench: setup build
 	@bench/run.sh
 	@bench/http.sh
+	@DATABASE=postgres bench/http.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

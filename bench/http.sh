@@ -8,7 +8,8 @@
 # official, and runs each endpoint with keep-alive connections. Prints a
 # Markdown section for docs/BENCHMARKS.md (bench/http.sh > bench/out/http.md).
 #
-# Environment: BUILD_DIR (default build), DURATION, THREADS, CONNECTIONS.
+# Environment: BUILD_DIR (default build), DURATION, THREADS, CONNECTIONS, DATABASE (sqlite, the
+# default, or postgres: a throwaway PostgreSQL 15 started by scripts/pg-scratch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,7 @@ THREADS=${THREADS:-2}                  # wrk threads
 SERVER_THREADS=${SERVER_THREADS:-2}    # I/O threads of both servers
 CONNECTIONS=${CONNECTIONS:-"64 1000"}
 SCALE=${SCALE:-0.1}
+DATABASE=${DATABASE:-sqlite}
 BARE_PORT=${BARE_PORT:-18181}
 PORT=${PORT:-18180}
 ENDPOINTS=(
@@ -39,9 +41,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 work=$(mktemp -d /tmp/fupin-http-bench.XXXXXX)
 pids=()
+pg_dir=""
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_dir" ]; then scripts/pg-scratch stop "$pg_dir" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -58,7 +62,17 @@ wait_for() {
   exit 1
 }
 
-db="sqlite:$work/demo.db"
+case "$DATABASE" in
+  sqlite) db="sqlite:$work/demo.db"; database_name=SQLite ;;
+  postgres)
+    eval "$(scripts/pg-scratch)"
+    pg_dir=$PG_DIR
+    export FUPIN_REGISTRY_KEY_FILE=$work/registry.key
+    db="postgresql://postgres@/postgres?host=$PG_HOST&port=$PG_PORT"
+    database_name="PostgreSQL 15"
+    ;;
+  *) echo "http.sh: DATABASE must be sqlite or postgres" >&2; exit 2 ;;
+esac
 "$FUPIN" demo --db "$db" --scale "$SCALE" --quiet >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
 
 "$BARE" --listen "127.0.0.1:$BARE_PORT" --threads "$SERVER_THREADS" >"$work/bare.log" 2>&1 &
@@ -100,11 +114,11 @@ run_wrk() {
     END { printf "%.0f|%s|%s|%d\n", rps, p50, p99, bad }' "$out"
 }
 
-echo "## HTTP benchmarks"
+echo "## HTTP benchmarks ($database_name)"
 echo
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1). Date: $(date -u +%Y-%m-%d)."
 echo "Command: \`bench/http.sh\` — wrk $THREADS threads, $DURATION per row, keep-alive, loopback; servers with"
-echo "$SERVER_THREADS I/O threads; demo database at scale $SCALE on SQLite; signed in as \`$USERNAME\`."
+echo "$SERVER_THREADS I/O threads; demo database at scale $SCALE on $database_name; signed in as \`$USERNAME\`."
 echo "Ceiling: \`fupin_bare_server\` (Beast, same threading, no worker pool, fixed body)."
 echo
 echo "| endpoint | connections | requests/s | p50 | p99 | ratio to ceiling | non-2xx |"
