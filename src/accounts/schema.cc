@@ -40,11 +40,12 @@ CREATE TABLE sessions (
   user_id        BIGINT NOT NULL REFERENCES users (user_id),
   csrf_token     TEXT NOT NULL,
   created_at     TEXT NOT NULL,
-  expires_at     TEXT NOT NULL,
+  expires_at     )SQL" + ordered_text + R"SQL( NOT NULL,
   remote_address TEXT,
   ended_at       TEXT
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
 
 CREATE TABLE audit_log (
   audit_id       )SQL" + id + R"SQL( PRIMARY KEY,

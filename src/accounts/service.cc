@@ -1,6 +1,7 @@
 #include "accounts/service.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -270,9 +271,21 @@ Result<SignedIn> AccountService::SignIn(std::string_view username_view, std::str
       throw;
     }
 
-    std::lock_guard lock(cache_mu_);
-    if (cache_.size() >= options_.cache_capacity) cache_.clear();
-    cache_[session.token_hash] = CachedSession{SessionInfo{out.principal, out.csrf_token, out.expires_at}, now};
+    {
+      std::lock_guard lock(cache_mu_);
+      if (cache_.size() >= options_.cache_capacity) cache_.clear();
+      cache_[session.token_hash] = CachedSession{SessionInfo{out.principal, out.csrf_token, out.expires_at}, now};
+    }
+    // One sign-in per sweep interval also clears out long-expired sessions.
+    int64_t last = last_session_sweep_.load();
+    if (now - last >= options_.session_sweep_interval_s && last_session_sweep_.compare_exchange_strong(last, now)) {
+      try {
+        DeleteSessionsExpiredBefore(**lease, audit::FormatTimestamp(now - options_.expired_session_retention_s));
+      } catch (const db::DbError& e) {
+        lease->Discard();  // the sign-in itself succeeded; the sweep waits for the next interval
+        std::fprintf(stderr, "fupin: clearing expired sessions failed: %s\n", e.what());
+      }
+    }
     return out;
   } catch (const db::DbError&) {
     // An attempt the database stopped before its password was checked is no

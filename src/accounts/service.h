@@ -9,6 +9,7 @@
 // hashes run at once; callers beyond that wait, and beyond
 // Options::max_waiting_hashes waiting callers the call fails at once with
 // kUnavailable, so a burst of sign-ins cannot exhaust memory.
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -109,6 +110,10 @@ struct AccountOptions {
   // process takes effect within this time).
   int64_t recheck_s = 30;
   size_t cache_capacity = 10000;  // sessions held in memory
+  // Sessions that expired longer ago than this are deleted, at most once per
+  // sweep interval, by a sign-in (the table would otherwise only grow).
+  int64_t expired_session_retention_s = 7 * 24 * 3600;
+  int64_t session_sweep_interval_s = 3600;
 };
 
 class AccountService {
@@ -196,6 +201,7 @@ class AccountService {
 
   // Failure times (seconds), oldest first; an attempt in progress counts as a
   // failure until it succeeds, so concurrent guesses cannot overshoot a limit.
+  std::atomic<int64_t> last_session_sweep_{0};  // unix seconds
   std::mutex limits_mu_;
   std::unordered_map<std::string, std::deque<int64_t>> account_failures_;
   // Refusals already written to the audit log, by key ("account:NAME",

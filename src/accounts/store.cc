@@ -119,4 +119,11 @@ bool EndSession(db::Connection& conn, std::string_view token_hash, std::string_v
   return st->Changes() > 0;
 }
 
+int64_t DeleteSessionsExpiredBefore(db::Connection& conn, std::string_view cutoff) {
+  auto st = conn.Prepare("DELETE FROM sessions WHERE expires_at < ?");
+  st->Bind(1, cutoff);
+  st->Run();
+  return st->Changes();
+}
+
 }  // namespace fupin::accounts

@@ -63,4 +63,8 @@ std::optional<SessionWithUser> FindSession(db::Connection& conn, std::string_vie
 // Marks the session ended at `ended_at`; false when it was unknown or already ended.
 bool EndSession(db::Connection& conn, std::string_view token_hash, std::string_view ended_at);
 
+// Deletes the sessions that expired before `cutoff` (an ISO-8601 UTC
+// timestamp); returns how many.
+int64_t DeleteSessionsExpiredBefore(db::Connection& conn, std::string_view cutoff);
+
 }  // namespace fupin::accounts

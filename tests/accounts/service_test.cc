@@ -196,6 +196,24 @@ TEST_P(AccountServiceTest, SessionsExpireWithTheClock) {
   EXPECT_FALSE(NewService(o)->Authenticate(in->token).ok()) << "from the database as well";
 }
 
+TEST_P(AccountServiceTest, LongExpiredSessionsAreClearedOut) {
+  ASSERT_TRUE(Add("buyer2", "buyer", "622900000000").ok());
+  AccountService::Options o = Options();
+  o.session_ttl_s = 600;
+  auto service = NewService(o);
+  ASSERT_TRUE(service->SignIn("buyer2", kPassword, "10.0.0.1").ok());
+  auto sessions = [&] { return fupin::testing::SelectInt(conn(), "SELECT COUNT(*) FROM sessions"); };
+  EXPECT_EQ(sessions(), 1);
+  // Expired, but within the retention: kept.
+  now_ += 600 + 3600;
+  ASSERT_TRUE(service->SignIn("buyer2", kPassword, "10.0.0.1").ok());
+  EXPECT_EQ(sessions(), 2);
+  // A week after the first one expired, the next sweep removes it, and only it.
+  now_ = kStart + 600 + 7 * 24 * 3600 + 1;
+  ASSERT_TRUE(service->SignIn("buyer2", kPassword, "10.0.0.1").ok());
+  EXPECT_EQ(sessions(), 2);
+}
+
 TEST_P(AccountServiceTest, SignOutOrDisablingElsewhereIsSeenAfterTheRecheckInterval) {
   ASSERT_TRUE(Add("official1", "official", "622900000000").ok());
   auto in = service_->SignIn("official1", kPassword, "10.0.0.1");
