@@ -151,6 +151,36 @@ Response PostUsers(Call& call) {
   return JsonResponse(201, w.Take());
 }
 
+// PATCH /api/v1/users/{id} {"disabled": true|false}
+Response PatchUser(Call& call) {
+  if (Status s = api::CheckQuery(call.request, {}); !s) return ErrorResponse(s.error());
+  Result<int64_t> id = text::ParseInt64InRange(call.Param("id"), 1, INT64_MAX);
+  if (!id) return ErrorResponse(Error::Invalid("id must be a user id (a positive integer)", "id"));
+  Result<api::JsonBody> body = api::JsonBody::Parse(call.request);
+  if (!body) return ErrorResponse(body.error());
+  bool disabled = body->Bool("disabled");
+  if (Status s = body->Finish(); !s) return ErrorResponse(s.error());
+  Result<UserView> user =
+      call.services.accounts->SetDisabled(*call.principal, call.request.remote_address, *id, disabled);
+  if (!user) return ErrorResponse(user.error());
+  json::Writer w;
+  WriteUser(w, *call.services.tree, *user);
+  return JsonResponse(w.Take());
+}
+
+// PUT /api/v1/session/password {"current_password","new_password"}
+Response PutPassword(Call& call) {
+  if (Status s = api::CheckQuery(call.request, {}); !s) return ErrorResponse(s.error());
+  Result<api::JsonBody> body = api::JsonBody::Parse(call.request);
+  if (!body) return ErrorResponse(body.error());
+  std::string current = body->String("current_password", 1, kMaxPasswordBytes);
+  std::string next = body->String("new_password", 1, kMaxPasswordBytes);
+  if (Status s = body->Finish(); !s) return ErrorResponse(s.error());
+  Status changed = call.services.accounts->ChangePassword(*call.principal, call.request.remote_address, current, next);
+  if (!changed) return ErrorResponse(changed.error());
+  return api::NoContent();
+}
+
 }  // namespace
 
 std::string SessionCookie(std::string_view token, int64_t max_age_s, bool secure) {
@@ -164,6 +194,8 @@ void AddRoutes(api::RouteTable& table) {
   table.Delete("/api/v1/session", DeleteSession);
   table.Get("/api/v1/users", GetUsers);
   table.Post("/api/v1/users", PostUsers);
+  table.Patch("/api/v1/users/{id}", PatchUser);
+  table.Put("/api/v1/session/password", PutPassword);
 }
 
 }  // namespace fupin::accounts

@@ -470,4 +470,91 @@ Result<UserPage> AccountService::ListUsers(const Principal& admin, int limit, in
   return page;
 }
 
+void AccountService::ForgetUser(int64_t user_id, int64_t keep_session_id) {
+  std::lock_guard lock(cache_mu_);
+  std::erase_if(cache_, [&](const auto& entry) {
+    const Principal& p = entry.second.info.principal;
+    return p.user_id == user_id && p.session_id != keep_session_id;
+  });
+}
+
+Result<UserView> AccountService::SetDisabled(const Principal& admin, std::string_view remote_address, int64_t user_id,
+                                             bool disabled) {
+  if (Status s = Check(tree_, admin, Action::kManageUsers); !s) return s.error();
+  if (user_id == admin.user_id) return Error::Conflict("an admin cannot disable or enable its own account");
+  Result<db::Pool::Lease> lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  std::optional<UserRecord> user;
+  try {
+    db::Transaction tx(**lease);
+    user = FindUserById(**lease, user_id);
+    // Outside the grant looks like absent: an admin learns nothing of others' accounts.
+    if (!user || !tree_.Covers(admin.region_code, user->region_code)) {
+      return Error::NotFound(fmt::format("no user {} within your grant", user_id));
+    }
+    if (user->disabled != disabled) {
+      const int64_t now = now_();
+      SetUserDisabled(**lease, user_id, disabled);
+      if (disabled) EndUserSessions(**lease, user_id, 0, audit::FormatTimestamp(now));
+      audit_.Append(**lease, &admin, remote_address,
+                    audit::Entry{disabled ? "user.disable" : "user.enable", "user:" + user->username,
+                                 user->region_code, {}});
+      user->disabled = disabled;
+    }
+    tx.Commit();
+  } catch (const db::DbError&) {
+    lease->Discard();
+    throw;
+  }
+  if (disabled) ForgetUser(user_id, 0);
+  return ViewOf(*user);
+}
+
+Status AccountService::ChangePassword(const Principal& who, std::string_view remote_address,
+                                      std::string_view current_password, std::string_view new_password) {
+  if (Status s = CheckPassword(new_password); !s) {
+    return Error::Invalid(s.error().message, "new_password");
+  }
+  const int64_t now = now_();
+  {
+    // Guessing through this route meets the same limit as signing in.
+    std::lock_guard lock(limits_mu_);
+    auto& failures = account_failures_[who.username];
+    Prune(failures, now);
+    if (int64_t wait = WaitBelow(failures, options_.account_failure_limit, options_.failure_window_s, now); wait > 0) {
+      return Error::Exhausted(
+          fmt::format("too many failed sign-ins for {}; try again in {}", who.username, RetryText(wait)));
+    }
+  }
+  Result<db::Pool::Lease> lease = pool_.Acquire();
+  if (!lease) return lease.error();
+  try {
+    std::optional<UserRecord> user = FindUserById(**lease, who.user_id);
+    if (!user) return Error::Unauthenticated("the account no longer exists");
+    if (Status slot = AcquireHashSlot(); !slot) return slot.error();
+    bool verified = VerifyPassword(user->password_hash, current_password);
+    Result<std::string> hash = verified ? HashPassword(new_password, options_.password_cost)
+                                        : Result<std::string>(std::string());
+    ReleaseHashSlot();
+    if (!verified) {
+      std::lock_guard lock(limits_mu_);
+      account_failures_[who.username].push_back(now);
+      return Error::Invalid("the current password is wrong", "current_password");
+    }
+    if (!hash) return hash.error();
+    db::Transaction tx(**lease);
+    SetPasswordHash(**lease, who.user_id, *hash);
+    // Whoever else holds a session of this account is signed out.
+    EndUserSessions(**lease, who.user_id, who.session_id, audit::FormatTimestamp(now));
+    audit_.Append(**lease, &who, remote_address, audit::Entry{"user.password", "user:" + who.username,
+                                                              who.region_code, {}});
+    tx.Commit();
+  } catch (const db::DbError&) {
+    lease->Discard();
+    throw;
+  }
+  ForgetUser(who.user_id, who.session_id);
+  return {};
+}
+
 }  // namespace fupin::accounts

@@ -163,6 +163,18 @@ class AccountService {
   // the start). kPermissionDenied unless `admin` may manage users.
   Result<UserPage> ListUsers(const Principal& admin, int limit, int64_t after_id);
 
+  // Disables (or enables again) an account inside the admin's grant; a
+  // disabled account's sessions end at once. kNotFound for an unknown id or
+  // one outside the grant, kConflict for the admin's own account.
+  Result<UserView> SetDisabled(const Principal& admin, std::string_view remote_address, int64_t user_id,
+                               bool disabled);
+
+  // The signed-in user's own password. kInvalidArgument "current_password"
+  // when it is wrong (counted like a failed sign-in), "new_password" when the
+  // new one breaks the rules. The user's other sessions end.
+  Status ChangePassword(const Principal& who, std::string_view remote_address, std::string_view current_password,
+                        std::string_view new_password);
+
   int64_t session_ttl_s() const { return options_.session_ttl_s; }
   bool secure_cookie() const { return options_.secure_cookie; }
   const regions::RegionTree& tree() const { return tree_; }
@@ -176,6 +188,8 @@ class AccountService {
   // Waits for one of the hash slots; kUnavailable when too many wait already.
   // Every success must be paired with ReleaseHashSlot().
   Status AcquireHashSlot();
+  // Drops every cached session of `user_id` except `keep_session_id`.
+  void ForgetUser(int64_t user_id, int64_t keep_session_id);
   void ReleaseHashSlot();
   const std::string& DummyHash();
   // Under limits_mu_: drops failures older than the window.

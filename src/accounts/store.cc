@@ -33,6 +33,34 @@ std::optional<UserRecord> FindUser(db::Connection& conn, std::string_view userna
   return found;
 }
 
+std::optional<UserRecord> FindUserById(db::Connection& conn, int64_t user_id) {
+  auto st = conn.Prepare(std::string("SELECT ") + kUserColumns + " FROM users u WHERE u.user_id = ?");
+  st->Bind(1, user_id);
+  std::optional<UserRecord> found;
+  while (st->Step()) found = ReadUser(*st, 0);
+  return found;
+}
+
+void SetUserDisabled(db::Connection& conn, int64_t user_id, bool disabled) {
+  auto st = conn.Prepare("UPDATE users SET disabled = ? WHERE user_id = ?");
+  st->Bind(1, disabled ? 1 : 0).Bind(2, user_id);
+  st->Run();
+}
+
+void SetPasswordHash(db::Connection& conn, int64_t user_id, std::string_view password_hash) {
+  auto st = conn.Prepare("UPDATE users SET password_hash = ? WHERE user_id = ?");
+  st->Bind(1, password_hash).Bind(2, user_id);
+  st->Run();
+}
+
+int64_t EndUserSessions(db::Connection& conn, int64_t user_id, int64_t keep_session_id, std::string_view ended_at) {
+  auto st = conn.Prepare(
+      "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND session_id <> ? AND ended_at IS NULL");
+  st->Bind(1, ended_at).Bind(2, user_id).Bind(3, keep_session_id);
+  st->Run();
+  return st->Changes();
+}
+
 std::optional<int64_t> InsertUser(db::Connection& conn, const UserRecord& user) {
   // ON CONFLICT DO NOTHING: two clerks adding the same name at once get one
   // user and one kConflict, never a constraint error.

@@ -42,6 +42,13 @@ std::optional<UserRecord> FindUser(db::Connection& conn, std::string_view userna
 
 // Inserts `user` (its user_id is ignored) and returns the new id; nullopt when
 // the user name is taken.
+std::optional<UserRecord> FindUserById(db::Connection& conn, int64_t user_id);
+void SetUserDisabled(db::Connection& conn, int64_t user_id, bool disabled);
+void SetPasswordHash(db::Connection& conn, int64_t user_id, std::string_view password_hash);
+// Ends every open session of `user_id` except `keep_session_id` (0: none
+// kept); returns how many.
+int64_t EndUserSessions(db::Connection& conn, int64_t user_id, int64_t keep_session_id, std::string_view ended_at);
+
 std::optional<int64_t> InsertUser(db::Connection& conn, const UserRecord& user);
 
 // Up to `limit` users with user_id > `after_id`, by user_id.

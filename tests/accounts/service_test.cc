@@ -393,6 +393,73 @@ TEST_P(AccountServiceTest, AdminsCreateAndListUsersInsideTheirGrant) {
   EXPECT_EQ(listed_by_outlet.error().code, ErrorCode::kPermissionDenied);
 }
 
+TEST_P(AccountServiceTest, AdminsDisableAccountsAndTheirSessionsEndAtOnce) {
+  ASSERT_TRUE(Add("dxadmin2", "admin", "622926000000").ok());
+  ASSERT_TRUE(Add("outlet7", "outlet_operator", "622926101201").ok());
+  ASSERT_TRUE(Add("lxoutlet", "outlet_operator", "622921100201").ok());
+  ASSERT_TRUE(Add("county7", "county_operator", "622926000000").ok());
+  auto admin = service_->SignIn("dxadmin2", kPassword, "10.0.0.1");
+  auto outlet = service_->SignIn("outlet7", kPassword, "10.0.0.2");
+  auto county = service_->SignIn("county7", kPassword, "10.0.0.3");
+  ASSERT_TRUE(admin.ok() && outlet.ok() && county.ok());
+  ASSERT_TRUE(service_->Authenticate(outlet->token).ok());
+  const int64_t outlet_id = outlet->principal.user_id;
+
+  auto off = service_->SetDisabled(admin->principal, "10.0.0.1", outlet_id, true);
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_TRUE(off->disabled);
+  // At once, not after the 30 s recheck; and no new sign-in.
+  EXPECT_FALSE(service_->Authenticate(outlet->token).ok());
+  EXPECT_EQ(service_->SignIn("outlet7", kPassword, "10.0.0.2").error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(service_->Authenticate(county->token).ok()) << "others keep their sessions";
+  EXPECT_EQ(CountAudit("user.disable"), 1);
+
+  auto on = service_->SetDisabled(admin->principal, "10.0.0.1", outlet_id, false);
+  ASSERT_TRUE(on.ok());
+  EXPECT_TRUE(service_->SignIn("outlet7", kPassword, "10.0.0.2").ok());
+  EXPECT_EQ(CountAudit("user.enable"), 1);
+
+  // Its own account, an account outside the grant, an unknown id, a non-admin.
+  EXPECT_EQ(service_->SetDisabled(admin->principal, "", admin->principal.user_id, true).error().code,
+            ErrorCode::kConflict);
+  auto lx = service_->SignIn("lxoutlet", kPassword, "10.0.0.4");
+  ASSERT_TRUE(lx.ok());
+  EXPECT_EQ(service_->SetDisabled(admin->principal, "", lx->principal.user_id, true).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(service_->SetDisabled(admin->principal, "", 999999, true).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->SetDisabled(county->principal, "", outlet_id, true).error().code,
+            ErrorCode::kPermissionDenied);
+  EXPECT_TRUE(service_->Authenticate(lx->token).ok());
+}
+
+TEST_P(AccountServiceTest, UsersChangeTheirPasswordAndOtherSessionsEnd) {
+  ASSERT_TRUE(Add("station7", "station_operator", "622926101000").ok());
+  auto phone = service_->SignIn("station7", kPassword, "10.0.0.1");
+  auto desk = service_->SignIn("station7", kPassword, "10.0.0.2");
+  ASSERT_TRUE(phone.ok() && desk.ok());
+  const std::string next = "a new and longer password";
+
+  auto wrong = service_->ChangePassword(phone->principal, "10.0.0.1", "not it", next);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().field, "current_password");
+  auto weak = service_->ChangePassword(phone->principal, "10.0.0.1", kPassword, "short");
+  ASSERT_FALSE(weak.ok());
+  EXPECT_EQ(weak.error().field, "new_password");
+
+  ASSERT_TRUE(service_->ChangePassword(phone->principal, "10.0.0.1", kPassword, next).ok());
+  EXPECT_TRUE(service_->Authenticate(phone->token).ok()) << "the session that changed it stays";
+  EXPECT_FALSE(service_->Authenticate(desk->token).ok()) << "the others end";
+  EXPECT_EQ(service_->SignIn("station7", kPassword, "10.0.0.3").error().code, ErrorCode::kUnauthenticated);
+  EXPECT_TRUE(service_->SignIn("station7", next, "10.0.0.3").ok());
+  EXPECT_EQ(CountAudit("user.password"), 1);
+
+  // Guessing the current password meets the sign-in limit.
+  for (int i = 0; i < 5; ++i) (void)service_->ChangePassword(phone->principal, "10.0.0.1", "guess", next);
+  auto locked = service_->ChangePassword(phone->principal, "10.0.0.1", next, "yet another password");
+  ASSERT_FALSE(locked.ok());
+  EXPECT_EQ(locked.error().code, ErrorCode::kResourceExhausted);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, AccountServiceTest, ::testing::ValuesIn(AllBackends()), BackendName);
 
 }  // namespace

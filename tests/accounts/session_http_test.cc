@@ -173,6 +173,37 @@ TEST_P(SessionHttpTest, AuditForAuditorsAndAdminsOnly) {
   EXPECT_TRUE(Has(audit_add.body, "\"action\":\"user.add\",\"target\":\"user:outlet2\"")) << audit_add.body;
 }
 
+TEST_P(SessionHttpTest, AdminDisablesAnAccountAndAUserChangesAPassword) {
+  ServedDemo served(GetParam());
+  ASSERT_NE(served.port(), 0);
+  Session admin = served.SignIn("admin");
+  Session outlet = served.SignIn("outlet");
+  std::optional<int64_t> outlet_id = db::QueryInt(served.conn(), "SELECT user_id FROM users WHERE username = 'outlet'");
+  ASSERT_TRUE(outlet_id.has_value());
+  const std::string target = "/api/v1/users/" + std::to_string(*outlet_id);
+
+  HttpResponse off = admin.Patch(target, R"({"disabled":true})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_TRUE(Has(off.body, R"("username":"outlet")") && Has(off.body, R"("disabled":true)")) << off.body;
+  EXPECT_EQ(outlet.Get("/api/v1/session").status, 401) << "its session ended at once";
+  EXPECT_EQ(admin.Patch(target, R"({"disabled":"yes"})").status, 400);
+  EXPECT_EQ(admin.Patch("/api/v1/users/0", R"({"disabled":true})").status, 400);
+  EXPECT_EQ(admin.Patch("/api/v1/users/999999", R"({"disabled":true})").status, 404);
+  ASSERT_EQ(admin.Patch(target, R"({"disabled":false})").status, 200);
+
+  Session station = served.SignIn("station");
+  EXPECT_EQ(station.Patch(target, R"({"disabled":true})").status, 403);
+  HttpResponse wrong = station.Put("/api/v1/session/password",
+                                   R"({"current_password":"nope","new_password":"station password 2"})");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_TRUE(Has(wrong.body, R"("field":"current_password")")) << wrong.body;
+  HttpResponse changed = station.Put("/api/v1/session/password",
+                                     R"({"current_password":"fupin-demo","new_password":"station password 2"})");
+  EXPECT_EQ(changed.status, 204) << changed.body;
+  EXPECT_EQ(station.Get("/api/v1/session").status, 200);
+  served.SignIn("station", "station password 2");
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, SessionHttpTest, ::testing::ValuesIn(AllBackends()), BackendName);
 
 }  // namespace
