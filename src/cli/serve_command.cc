@@ -1,6 +1,7 @@
 // fupin serve: opens the database, builds the services and runs the HTTP
 // server until SIGINT or SIGTERM, then stops gracefully (requests in flight
 // are finished and answered) and exits 0.
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -59,6 +60,14 @@ int RunServe(const ServeOptions& o) {
   options.request_timeout = std::chrono::seconds(o.request_timeout_s);
   options.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
 
+  for (const std::string& proxy : o.trusted_proxies) {
+    in6_addr v6{};
+    in_addr v4{};
+    if (inet_pton(AF_INET, proxy.c_str(), &v4) != 1 && inet_pton(AF_INET6, proxy.c_str(), &v6) != 1) {
+      return Fail(Error::Invalid("--trusted-proxy must be an IP address, e.g. 127.0.0.1 (got \"" + proxy + "\")",
+                                 "--trusted-proxy"));
+    }
+  }
   if (o.db.rfind("sqlite::memory:", 0) == 0) {
     return Fail(Error::Invalid(
         "sqlite::memory: cannot be served: each pooled connection would be an empty database of its own; "

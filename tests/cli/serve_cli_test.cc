@@ -13,7 +13,8 @@ namespace {
 TEST(ServeCliTest, BadFlagsAreUsageErrors) {
   for (const char* args : {"serve --listen nohost", "serve --listen 127.0.0.1:70000", "serve --listen :80",
                            "serve --threads 0", "serve --max-connections 0", "serve --request-timeout x",
-                           "serve --db sqlite::memory:"}) {
+                           "serve --db sqlite::memory:", "serve --trusted-proxy proxy.example",
+                           "serve --trusted-proxy 10.0.0.300"}) {
     CommandResult r = RunFupin(args);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_NE(r.err.find("fupin: "), std::string::npos) << args;
