@@ -21,6 +21,8 @@ bench: setup build
 	@bench/run.sh
 	@bench/http.sh
 	@DATABASE=postgres bench/http.sh
+	@bench/orders.sh
+	@DATABASE=postgres bench/orders.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

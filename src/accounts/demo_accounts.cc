@@ -34,6 +34,7 @@ constexpr Seed kSeeds[] = {
     {"outlet", Role::kOutletOperator, "622926101201"},
     {"supplier", Role::kSupplier, "622926101201"},
     {"buyer", Role::kBuyer, "622900000000"},
+    {"canteen", Role::kBuyer, "622900000000"},  // the demo marketplace's institution (a canteen)
 };
 
 }  // namespace

@@ -36,6 +36,19 @@ const char* ActionPhrase(Action action) {
     case Action::kApproveChange: return "approve registry changes";
     case Action::kReadAudit: return "read the audit log";
     case Action::kManageUsers: return "manage users";
+    case Action::kApplySupplier: return "apply for supplier admission";
+    case Action::kRecommendSupplier: return "recommend suppliers or verify their links to households";
+    case Action::kApproveSupplier: return "approve suppliers";
+    case Action::kManageProducts: return "manage products";
+    case Action::kCertifyProduct: return "certify products";
+    case Action::kManageOutlets: return "manage outlets";
+    case Action::kTakeInLot: return "take in lots";
+    case Action::kPlaceOrder: return "place orders";
+    case Action::kConfirmPayment: return "confirm offline payments";
+    case Action::kFulfilOrder: return "pack, ship or deliver orders";
+    case Action::kReadMarket: return "read orders, lots and settlement";
+    case Action::kManageSettlement: return "record payouts to suppliers";
+    case Action::kReadBenefit: return "read the benefit ledger";
   }
   return "do this";
 }
@@ -88,6 +101,35 @@ bool Allows(Role role, Action action) {
       return role == Role::kAuditor || role == Role::kAdmin;
     case Action::kManageUsers:
       return role == Role::kAdmin;
+    case Action::kApplySupplier:
+      return role == Role::kSupplier || role == Role::kOutletOperator || role == Role::kCountyOperator ||
+             role == Role::kAdmin;
+    case Action::kRecommendSupplier:
+      return role == Role::kCountyOperator;
+    case Action::kApproveSupplier:
+      return role == Role::kAdmin;
+    case Action::kManageProducts:
+      return role == Role::kSupplier || role == Role::kOutletOperator || role == Role::kCountyOperator ||
+             role == Role::kAdmin;
+    case Action::kCertifyProduct:
+      return role == Role::kCountyOperator || role == Role::kAdmin;
+    case Action::kManageOutlets:
+      return role == Role::kCountyOperator || role == Role::kAdmin;
+    case Action::kTakeInLot:
+      return role == Role::kOutletOperator || role == Role::kCountyOperator || role == Role::kAdmin;
+    case Action::kPlaceOrder:
+      return role == Role::kBuyer;
+    case Action::kConfirmPayment:
+      return role == Role::kAdmin || role == Role::kCountyOperator;
+    case Action::kFulfilOrder:
+      return role == Role::kAdmin || IsOperator(role);
+    case Action::kReadMarket:
+      return role == Role::kAdmin || role == Role::kOfficial || role == Role::kAuditor || IsOperator(role);
+    case Action::kManageSettlement:
+      return role == Role::kAdmin;
+    case Action::kReadBenefit:
+      return role == Role::kAdmin || role == Role::kOfficial || role == Role::kRegistry || role == Role::kAuditor ||
+             IsOperator(role);
   }
   return false;
 }

@@ -53,6 +53,20 @@ enum class Action {
   kApproveChange,       // registry, admin (never the proposer)
   kReadAudit,           // auditor, admin
   kManageUsers,         // admin
+  // The marketplace (market/):
+  kApplySupplier,       // supplier (for itself), outlet and county operators, admin (on a supplier's behalf)
+  kRecommendSupplier,   // county operator: recommends an application, verifies or rejects supplier links
+  kApproveSupplier,     // admin: approves or rejects a recommended supplier
+  kManageProducts,      // supplier (its own), outlet and county operators, admin
+  kCertifyProduct,      // county operator, admin: poverty-alleviation product certification
+  kManageOutlets,       // county operator, admin: open outlets; outlet operator: its outlet's lots
+  kTakeInLot,           // outlet operator, county operator, admin
+  kPlaceOrder,          // buyer
+  kConfirmPayment,      // admin, county operator: confirm an offline (bank transfer, cash) payment
+  kFulfilOrder,         // outlet, station and county operators, admin: pack, ship, deliver
+  kReadMarket,          // admin, official, auditor, operators: orders, lots and settlement in scope
+  kManageSettlement,    // admin: record payouts to suppliers
+  kReadBenefit,         // admin, official, registry, auditor, operators: the benefit ledger and its reports
 };
 
 bool Allows(Role role, Action action);

@@ -16,8 +16,13 @@
 #include "db/database.h"
 #include "http/metrics.h"
 #include "http/static_files.h"
+#include "market/order_routes.h"
+#include "market/order_service.h"
+#include "market/supplier_routes.h"
+#include "market/trace_routes.h"
 #include "regions/routes.h"
 #include "registry/routes.h"
+#include "reports/benefit_routes.h"
 #include "reports/routes.h"
 
 namespace fupin::api {
@@ -59,7 +64,11 @@ void AddAllRoutes(RouteTable& table) {
   audit::AddRoutes(table);
   regions::AddRoutes(table);
   registry::AddRoutes(table);
+  market::AddSupplierRoutes(table);
+  market::AddTraceRoutes(table);
+  market::AddOrderRoutes(table);
   reports::AddRoutes(table);
+  reports::AddBenefitRoutes(table);
 }
 
 std::string ClientAddress(const http::Request& request, const std::vector<std::string>& trusted_proxies) {
@@ -168,6 +177,11 @@ http::Response App::Dispatch(http::Request& request) {
   Call call{request, match.params, session ? &session->principal : nullptr, services_};
   http::Response response = entry.route.handler(call);
   response.route = entry.pattern;
+  // A write that succeeded may have changed what the catalogue shows: its
+  // cache starts again (the write is committed before the handler returns).
+  if (request.method != "GET" && request.method != "HEAD" && response.status < 400 && services_.orders) {
+    services_.orders->InvalidateCatalogue();
+  }
   return response;
 }
 

@@ -3,11 +3,13 @@
 // Each domain module adds its routes (e.g. registry/routes.cc:
 // registry::AddRoutes(api::RouteTable&)); src/api/app.cc builds the one table,
 // authenticates, checks CSRF, and maps errors (api/reply.h).
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "http/message.h"
 #include "http/router.h"
 
@@ -31,6 +33,10 @@ class AuditLog;
 namespace fupin::reports {
 class IndicatorService;
 }
+namespace fupin::market {
+class SupplierService;
+class OrderService;
+}
 
 namespace fupin::api {
 
@@ -46,6 +52,11 @@ struct Services {
   audit::AuditLog* audit = nullptr;
   registry::RegistryService* registry = nullptr;
   reports::IndicatorService* indicators = nullptr;
+  market::SupplierService* suppliers = nullptr;
+  market::OrderService* orders = nullptr;
+  // The address buyers reach the server at (`fupin serve --public-url`),
+  // without a trailing '/': the base of the trace URLs in QR codes.
+  std::string public_url = "http://localhost:8080";
 };
 
 // One request in flight, as a handler sees it.
@@ -59,6 +70,10 @@ struct Call {
   // The path parameter `name` ("" when the pattern has none of that name).
   std::string_view Param(std::string_view name) const;
 };
+
+// The path parameter `name` as an id (a positive whole number); otherwise
+// kInvalidArgument naming it.
+Result<int64_t> PathId(const Call& call, std::string_view name);
 
 using Handler = std::function<http::Response(Call&)>;
 

@@ -172,6 +172,70 @@ JsonBody* JsonBody::Object(std::string_view name) {
   return OptObject(name);
 }
 
+std::optional<std::vector<JsonBody*>> JsonBody::OptObjects(std::string_view name, size_t min_items,
+                                                           size_t max_items) {
+  const bj::value* v = impl_->Lookup(name);
+  if (v == nullptr) return std::nullopt;
+  std::string count = "an array of " + std::to_string(min_items) + " to " + std::to_string(max_items) + " objects";
+  if (!v->is_array()) {
+    impl_->Problem(name, "must be " + count);
+    return std::nullopt;
+  }
+  const bj::array& items = v->get_array();
+  if (items.size() < min_items || items.size() > max_items) {
+    impl_->Problem(name, "must be " + count + " (got " + std::to_string(items.size()) + ")");
+    return std::nullopt;
+  }
+  std::vector<JsonBody*> out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string at = std::string(name) + "[" + std::to_string(i) + "]";
+    if (!items[i].is_object()) {
+      impl_->Problem(at, "must be an object");
+      return std::nullopt;
+    }
+    auto child = std::make_unique<Impl>();
+    child->object = &items[i].get_object();
+    child->prefix = impl_->prefix + at + ".";
+    child->problem = impl_->problem;
+    impl_->children.push_back(JsonBody(std::move(child)));
+    out.push_back(&impl_->children.back());
+  }
+  return out;
+}
+
+std::vector<JsonBody*> JsonBody::Objects(std::string_view name, size_t min_items, size_t max_items) {
+  if (!Has(name)) {
+    impl_->seen.emplace(name);
+    impl_->Problem(name, "is required");
+    return {};
+  }
+  return OptObjects(name, min_items, max_items).value_or(std::vector<JsonBody*>{});
+}
+
+std::optional<std::vector<std::string>> JsonBody::OptStrings(std::string_view name, size_t min_items,
+                                                             size_t max_items, size_t min_bytes, size_t max_bytes) {
+  const bj::value* v = impl_->Lookup(name);
+  if (v == nullptr) return std::nullopt;
+  std::string count = "an array of " + std::to_string(min_items) + " to " + std::to_string(max_items) + " strings";
+  if (!v->is_array() || v->get_array().size() < min_items || v->get_array().size() > max_items) {
+    impl_->Problem(name, "must be " + count);
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  const bj::array& items = v->get_array();
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string at = std::string(name) + "[" + std::to_string(i) + "]";
+    if (!items[i].is_string() || items[i].get_string().size() < min_bytes ||
+        items[i].get_string().size() > max_bytes) {
+      impl_->Problem(at, "must be a string of " + std::to_string(min_bytes) + " to " + std::to_string(max_bytes) +
+                             " bytes");
+      return std::nullopt;
+    }
+    out.emplace_back(items[i].get_string().data(), items[i].get_string().size());
+  }
+  return out;
+}
+
 Status JsonBody::Finish() {
   // Unknown fields, depth first, so the first one in the text is named.
   for (const auto& [key, value] : *impl_->object) {

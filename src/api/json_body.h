@@ -48,6 +48,14 @@ class JsonBody {
   JsonBody* Object(std::string_view name);
   JsonBody* OptObject(std::string_view name);
 
+  // An array of objects, with min_items..max_items elements (required /
+  // optional). Problems inside are named "name[2].field".
+  std::vector<JsonBody*> Objects(std::string_view name, size_t min_items, size_t max_items);
+  std::optional<std::vector<JsonBody*>> OptObjects(std::string_view name, size_t min_items, size_t max_items);
+  // An array of strings, each min_bytes..max_bytes long.
+  std::optional<std::vector<std::string>> OptStrings(std::string_view name, size_t min_items, size_t max_items,
+                                                     size_t min_bytes, size_t max_bytes);
+
   // The first problem, or an unknown field, or ok.
   Status Finish();
 

@@ -1,5 +1,7 @@
 #include "api/reply.h"
 
+#include <limits>
+
 #include <sodium.h>
 
 #include "base/json_writer.h"
@@ -16,6 +18,7 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kFailedPrecondition: return 409;
     case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kKeyReused: return 422;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }
@@ -121,6 +124,13 @@ Status CheckQuery(const http::Request& request, const std::vector<std::string_vi
     }
   }
   return {};
+}
+
+Result<int64_t> CursorId(const PageRequest& page) {
+  if (page.after.empty()) return int64_t{0};
+  auto id = text::ParseInt64InRange(page.after, 1, std::numeric_limits<int64_t>::max());
+  if (!id) return Error::Invalid("cursor is not one this server wrote", "cursor");
+  return *id;
 }
 
 }  // namespace fupin::api

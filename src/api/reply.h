@@ -15,7 +15,7 @@ namespace fupin::api {
 
 // kInvalidArgument 400, kUnauthenticated 401, kPermissionDenied 403,
 // kNotFound 404, kConflict 409, kFailedPrecondition 409,
-// kResourceExhausted 429, kInternal 500, kUnavailable 503.
+// kResourceExhausted 429, kKeyReused 422, kInternal 500, kUnavailable 503.
 int HttpStatus(ErrorCode code);
 
 // The error body with the status of its code. `field` is omitted when empty.
@@ -38,6 +38,9 @@ Result<PageRequest> ParsePage(const http::Request& request, int default_limit = 
 // Opaque text for a key (base64url), and back.
 std::string EncodeCursor(std::string_view key);
 Result<std::string> DecodeCursor(std::string_view cursor);
+// For pages keyed by a positive id: the id the decoded cursor holds (0 on the
+// first page), or kInvalidArgument naming "cursor".
+Result<int64_t> CursorId(const PageRequest& page);
 
 // kInvalidArgument naming the first query parameter not in `allowed`, or one
 // given twice.

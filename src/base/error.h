@@ -15,6 +15,7 @@ enum class ErrorCode {
   kPermissionDenied,    // signed in, but the role or region scope does not allow it
   kUnauthenticated,     // not signed in, or the session expired
   kResourceExhausted,   // too many attempts: try again later
+  kKeyReused,           // an idempotency key already used for a different request
   kUnavailable,         // a database or file that cannot be reached
   kInternal,            // a bug or an unexpected failure of a dependency
 };
@@ -45,6 +46,9 @@ struct Error {
   }
   static Error Exhausted(std::string message) {
     return Error{ErrorCode::kResourceExhausted, std::move(message), {}};
+  }
+  static Error KeyReused(std::string message, std::string field = {}) {
+    return Error{ErrorCode::kKeyReused, std::move(message), std::move(field)};
   }
   static Error Internal(std::string message) { return Error{ErrorCode::kInternal, std::move(message), {}}; }
 };

@@ -52,6 +52,7 @@ struct ReportOptions {
   std::string region;
   std::string format = "table";
   std::string out;
+  bool list_unreached = false;  // benefit: list the registered poor households not reached
 };
 int RunReport(const ReportOptions& o);
 
@@ -76,6 +77,8 @@ struct ServeOptions {
   int session_ttl_s = 8 * 3600;
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For is believed
   bool secure_cookie = false;                // the session cookie is sent over HTTPS only
+  bool test_payments = false;                // offer the "test" payment provider (tests and the demo only)
+  std::string public_url = "http://localhost:8080";  // where buyers reach the server: the base of trace QR codes
 };
 int RunServe(const ServeOptions& o);
 

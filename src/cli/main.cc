@@ -83,14 +83,17 @@ int main(int argc, char** argv) {
 
   ReportOptions report;
   int report_year = 0;
-  auto* report_cmd = app.add_subcommand("report", "Print a named report (poverty, paper-check)");
-  report_cmd->add_option("name", report.name, "Report name: poverty, paper-check")->required();
+  auto* report_cmd =
+      app.add_subcommand("report", "Print a named report (poverty, paper-check, benefit, institutions)");
+  report_cmd->add_option("name", report.name, "Report name: poverty, paper-check, benefit, institutions")->required();
   report_cmd->add_option("--db", report.db, "Database URL");
   auto* year_opt = report_cmd->add_option("--year", report_year, "Year (default: the latest with data)");
   report_cmd->add_option("--region", report.region, "Region code (default: the prefecture)");
   report_cmd->add_option("--format", report.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   report_cmd->add_option("--out", report.out, "File to write instead of standard output");
+  report_cmd->add_flag("--list-unreached", report.list_unreached,
+                       "benefit: list the registered poor households the ledger did not reach, by village");
 
   auto* user_cmd = app.add_subcommand("user", "Manage accounts");
   user_cmd->require_subcommand(1);
@@ -125,10 +128,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   serve_cmd->add_option("--trusted-proxy", serve.trusted_proxies,
                         "IP address of a reverse proxy whose X-Forwarded-For names the client (repeatable)");
+  serve_cmd->add_flag("--test-payments", serve.test_payments,
+                      "Offer the \"test\" payment provider, which pays without money: for tests and the synthetic "
+                      "demo only, never in production");
   serve_cmd->add_flag("--secure-cookie", serve.secure_cookie,
                       "Mark the session cookie Secure (HTTPS only): for a server behind TLS");
   serve_cmd->add_option("--session-ttl", serve.session_ttl_s, "Seconds a session lasts after sign-in")
       ->check(CLI::Range(60, 30 * 24 * 3600));
+  serve_cmd->add_option("--public-url", serve.public_url,
+                        "Address buyers reach the server at, e.g. https://fupin.example.org: the base of the trace "
+                        "URLs in QR codes");
 
   try {
     app.parse(argc, argv);

@@ -19,7 +19,10 @@
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "market/supplier_service.h"
+#include "market/trace.h"
 #include "regions/tree.h"
+#include "market/order_service.h"
 #include "registry/service.h"
 #include "reports/indicators.h"
 
@@ -68,6 +71,19 @@ int RunServe(const ServeOptions& o) {
                                  "--trusted-proxy"));
     }
   }
+  Result<std::string> public_url = market::NormalizePublicUrl(o.public_url);
+  if (!public_url) return Fail(public_url.error());
+
+  // Signals are taken by one thread with sigwait, never by a handler in the
+  // middle of the server's work. Blocked before any thread starts (the
+  // services start some), so that every thread inherits the mask; a signal
+  // that comes during start-up waits for the sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
   if (o.db.rfind("sqlite::memory:", 0) == 0) {
     return Fail(Error::Invalid(
         "sqlite::memory: cannot be served: each pooled connection would be an empty database of its own; "
@@ -100,6 +116,14 @@ int RunServe(const ServeOptions& o) {
   accounts::AccountService accounts(**pool, tree, audit_log, account_options);
   registry::RegistryService registry(**pool, tree, vault ? &*vault : nullptr, audit_log);
   reports::IndicatorService indicators(**pool, tree, &registry);
+  market::SupplierService suppliers(**pool, tree, audit_log);
+  std::vector<std::unique_ptr<market::PaymentProvider>> providers;
+  providers.push_back(market::OfflinePayments(tree));
+  if (o.test_payments) {
+    std::fprintf(stderr, "fupin: the \"test\" payment provider is on: orders can be paid without money\n");
+    providers.push_back(market::TestPayments());
+  }
+  market::OrderService orders(**pool, tree, audit_log, std::move(providers));
 
   api::Services services;
   services.pool = pool->get();
@@ -109,6 +133,9 @@ int RunServe(const ServeOptions& o) {
   services.audit = &audit_log;
   services.registry = &registry;
   services.indicators = &indicators;
+  services.suppliers = &suppliers;
+  services.orders = &orders;
+  services.public_url = *public_url;
 
   http::Metrics metrics;
   db::Pool* pool_ptr = pool->get();
@@ -116,14 +143,6 @@ int RunServe(const ServeOptions& o) {
                         [pool_ptr] { return static_cast<int64_t>(pool_ptr->size()); });
   api::App app(services, metrics, o.web, o.trusted_proxies);
 
-  // Signals are taken by one thread with sigwait, never by a handler in the
-  // middle of the server's work.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   http::Server server(options, app, metrics);
   if (Status s = server.Listen(); !s) return Fail(s.error());

@@ -2,15 +2,62 @@
 
 #include <sqlite3.h>
 
+#include <string>
+#include <unordered_map>
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace fupin::db {
 namespace {
 
+// Prepared statements kept by their SQL text after use, so that a connection
+// compiles each statement once (the services prepare the same few dozen
+// statements again and again). At most kKeep idle copies per text.
+class StatementCache {
+ public:
+  ~StatementCache() { Clear(); }
+  void Clear() {
+    for (auto& [sql, list] : idle_) {
+      for (sqlite3_stmt* stmt : list) sqlite3_finalize(stmt);
+    }
+    idle_.clear();
+  }
+  sqlite3_stmt* Take(const std::string& sql) {
+    auto it = idle_.find(sql);
+    if (it == idle_.end() || it->second.empty()) return nullptr;
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return stmt;
+  }
+  void Give(const std::string& sql, sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    std::vector<sqlite3_stmt*>& list = idle_[sql];
+    if (list.size() >= kKeep || idle_.size() > kMaxTexts) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    list.push_back(stmt);
+  }
+
+ private:
+  static constexpr size_t kKeep = 4;
+  static constexpr size_t kMaxTexts = 512;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+};
+
 class SqliteStatement : public Statement {
  public:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache, std::string sql)
+      : db_(db), stmt_(stmt), cache_(cache), sql_(std::move(sql)) {}
+  ~SqliteStatement() override {
+    if (cache_) {
+      cache_->Give(sql_, stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
 
   Statement& Bind(int index, int64_t value) override {
     Rearm();
@@ -63,6 +110,8 @@ class SqliteStatement : public Statement {
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  StatementCache* cache_;  // the connection's; it outlives its statements
+  std::string sql_;
   bool done_ = false;
   int64_t changes_ = 0;
 };
@@ -174,7 +223,10 @@ class SqliteBulk : public BulkWriter {
 class SqliteConnection : public Connection {
  public:
   SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  ~SqliteConnection() override {
+    cache_.Clear();  // finalize the idle statements before closing
+    sqlite3_close_v2(db_);
+  }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   void Exec(std::string_view sql) override {
@@ -187,11 +239,15 @@ class SqliteConnection : public Connection {
     }
   }
   std::unique_ptr<Statement> Prepare(std::string_view sql) override {
+    std::string text(sql);
+    if (sqlite3_stmt* cached = cache_.Take(text)) {
+      return std::make_unique<SqliteStatement>(db_, cached, &cache_, std::move(text));
+    }
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
       throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), sql));
     }
-    return std::make_unique<SqliteStatement>(db_, stmt);
+    return std::make_unique<SqliteStatement>(db_, stmt, &cache_, std::move(text));
   }
   std::unique_ptr<BulkWriter> Bulk(std::string_view table, const std::vector<std::string>& columns) override {
     return std::make_unique<SqliteBulk>(db_, std::string(table), columns);
@@ -200,6 +256,7 @@ class SqliteConnection : public Connection {
   std::string Describe() const override { return "sqlite:" + path_; }
 
  private:
+  StatementCache cache_;
   sqlite3* db_;
   std::string path_;
 };

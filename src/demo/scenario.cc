@@ -69,6 +69,8 @@ Result<Scenario> ParseScenario(std::string_view csv_text) {
       s.deep_poverty_poor_2016 = *value;
     } else if (target == "poverty_incidence_deep_poverty_villages") {
       s.deep_poverty_incidence_2016 = *value;
+    } else if (target.starts_with("market_")) {
+      s.market[{target, region, year}] = *value;
     } else if (target == "household_size_weight") {
       s.household_size_weights.emplace_back(year, *value);
     } else {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct Scenario {
   int64_t deep_poverty_incidence_2016 = 0;  // hundredths of a percent
   std::vector<std::pair<int, int64_t>> household_size_weights;  // size → weight
   std::string prefecture;                   // code of the prefecture rows
+  // The marketplace's targets (rows whose target starts with "market_"; see
+  // demo/market.h): (target, region, year) → value; year 0 when the row has none.
+  std::map<std::tuple<std::string, std::string, int>, int64_t> market;
 
   int first_year = 0;  // first and last year with poor-people targets
   int last_year = 0;

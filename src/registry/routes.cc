@@ -17,6 +17,8 @@ namespace fupin::registry {
 namespace {
 
 using api::Call;
+using api::CursorId;
+using api::PathId;
 using api::ErrorResponse;
 using api::JsonResponse;
 using http::Response;
@@ -24,21 +26,6 @@ using http::Response;
 // The same bound as the registry files (exchange.cc): 10 billion yuan.
 constexpr int64_t kMaxFen = 1'000'000'000'000;
 constexpr size_t kMaxReasonBytes = 2000;
-
-Result<int64_t> PathId(const Call& call, std::string_view name) {
-  std::string_view text = call.Param(name);
-  auto id = text::ParseInt64InRange(text, 1, std::numeric_limits<int64_t>::max());
-  if (!id) return Error::Invalid(fmt::format("'{}' is not an id: a positive whole number", text), std::string(name));
-  return *id;
-}
-
-// The cursor of a page keyed by a positive id.
-Result<int64_t> CursorId(const api::PageRequest& page) {
-  if (page.after.empty()) return int64_t{0};
-  auto id = text::ParseInt64InRange(page.after, 1, std::numeric_limits<int64_t>::max());
-  if (!id) return Error::Invalid("cursor is not one this server wrote", "cursor");
-  return *id;
-}
 
 void WriteNextCursor(json::Writer& w, const std::optional<int64_t>& next) {
   // next_cursor is absent on the last page.

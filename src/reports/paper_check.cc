@@ -1,5 +1,6 @@
 #include "reports/paper_check.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <regex>
@@ -56,6 +57,58 @@ Check CompareIncidence(const Cell& published, const registry::Incidence& inciden
   return Check{Cell::Percent(*h), Outcome::kMismatch,
                fmt::format("records give {} percentage points {} than published; computed as: {}",
                            text::FormatFixed(std::llabs(diff), 2), diff > 0 ? "more" : "less", basis)};
+}
+
+// How a published figure is read: exactly, as a lower bound ("more than"),
+// or approximately ("about": within 4 %).
+enum class Reading { kExact, kAtLeast, kAbout };
+
+Reading ReadingOf(const std::string& note) {
+  if (note.find("lower bound") != std::string::npos) return Reading::kAtLeast;
+  if (note.find("about") != std::string::npos) return Reading::kAbout;
+  return Reading::kExact;
+}
+
+const char* ReadingText(Reading r) {
+  switch (r) {
+    case Reading::kExact: return "compared exactly";
+    case Reading::kAtLeast: return "the paper's figure is a lower bound: the records match when they reach it";
+    case Reading::kAbout: return "the paper says about: the records match within 4 % of it";
+  }
+  return "";
+}
+
+// `computed` and `published` in the same unit (hundredths of a yuan for money).
+bool Agrees(Reading r, int64_t computed, int64_t published) {
+  switch (r) {
+    case Reading::kExact: return computed == published;
+    case Reading::kAtLeast: return computed >= published;
+    case Reading::kAbout: return std::llabs(computed - published) * 100 <= std::llabs(published) * 4;
+  }
+  return false;
+}
+
+// A count or a number of kilograms against the published whole number.
+Check CompareReading(const Cell& published, int64_t computed, Reading reading, const std::string& basis) {
+  if (published.type != Cell::Type::kInt) return NotAnswerable("the published value is not a whole number");
+  std::string why = fmt::format("{}; {}", basis, ReadingText(reading));
+  if (Agrees(reading, computed, published.number)) return Check{Cell::Int(computed), Outcome::kMatch, why};
+  int64_t diff = computed - published.number;
+  return Check{Cell::Int(computed), Outcome::kMismatch,
+               fmt::format("records give {} {} than published; computed as: {}", text::Grouped(std::llabs(diff)),
+                           diff > 0 ? "more" : "fewer", why)};
+}
+
+// Yuan: the published whole yuan against fen computed (shown rounded to the yuan).
+Check CompareYuan(const Cell& published, int64_t computed_fen, Reading reading, const std::string& basis) {
+  if (published.type != Cell::Type::kInt) return NotAnswerable("the published value is not a whole number");
+  const int64_t shown = (computed_fen + (computed_fen >= 0 ? 50 : -50)) / 100;
+  std::string why = fmt::format("{} ({} yuan); {}", basis, text::FormatFixed(computed_fen, 2), ReadingText(reading));
+  if (Agrees(reading, computed_fen, published.number * 100)) return Check{Cell::Int(shown), Outcome::kMatch, why};
+  int64_t diff = computed_fen - published.number * 100;
+  return Check{Cell::Int(shown), Outcome::kMismatch,
+               fmt::format("records give {} yuan {} than published; computed as: {}",
+                           text::FormatFixed(std::llabs(diff), 2), diff > 0 ? "more" : "less", why)};
 }
 
 // The published value as a cell: "42.2" percent → 4220 hundredths; "2.2"
@@ -156,19 +209,12 @@ constexpr std::pair<std::string_view, std::string_view> kNotRecorded[] = {
     {"poverty_incidence_national", "the records cover Linxia only"},
     {"ecommerce_service_centers", "no logistics facility records yet (county service centers)"},
     {"ecommerce_service_stations", "no logistics facility records yet (township service stations)"},
-    {"network_outlets", "no village outlet records yet"},
-    {"ecommerce_transaction_volume", "no e-commerce records yet (orders)"},
     {"demonstration_counties", "the platform records no demonstration-county designations"},
     {"new_township_stations", "no logistics facility records yet (township service stations)"},
     {"new_village_stations", "no logistics facility records yet (village service points)"},
     {"poverty_stricken_villages_covered", "no logistics facility records yet (village service points)"},
     {"incubator_parks", "the platform records no incubator parks"},
     {"incubator_enterprises", "the platform records no incubator parks"},
-    {"bingtangxin_apples_sold_online", "no e-commerce records yet (orders)"},
-    {"lilies_sold_online", "no e-commerce records yet (orders)"},
-    {"offline_retail_products_sold_online", "no e-commerce records yet (orders)"},
-    {"poor_households_helped", "no benefit ledger records yet"},
-    {"income_increase_per_household", "no benefit ledger records yet"},
     {"questionnaires", "no survey records yet"},
 };
 
@@ -186,10 +232,11 @@ class Checker {
 
   // A row of headline_figures.csv.
   Check Headline(const std::string& key, const std::string& year_text, const std::string& scope,
-                 const Cell& published) const {
+                 const Cell& published, const std::string& note) const {
     for (const auto& [k, reason] : kNotRecorded) {
       if (k == key) return NotAnswerable(std::string(reason));
     }
+    if (IsMarketFigure(key)) return Market(key, year_text, scope, published, ReadingOf(note));
     if (key == "county_level_units") {
       int64_t n = 0;
       for (const regions::Region* c : in_.tree->Children(root_.code)) n += c->level == regions::Level::kCounty;
@@ -230,6 +277,58 @@ class Checker {
         case Measure::kExitedVillages: return CompareCount(published, f.exited_villages, basis);
         case Measure::kPoorVillages: return CompareCount(published, f.poor_villages, basis);
       }
+    }
+    return NotAnswerable("no rule computes this figure from the records");
+  }
+
+  // The e-commerce figures: outlets, orders and the benefit ledger of a period in a region.
+  Check Market(const std::string& key, const std::string& period, const std::string& scope, const Cell& published,
+               Reading reading) const {
+    const regions::Region* region = ScopeRegion(*in_.tree, scope);
+    if (!region) return NotAnswerable(fmt::format("'{}' names no region of the tree", scope));
+    auto it = in_.market.find({period, region->code});
+    if (it == in_.market.end()) return NotAnswerable("the marketplace's figures for this period were not read");
+    const MarketFigures& f = it->second;
+    const bool root = region == in_.tree->Root();
+    if (key == "network_outlets") {
+      if (!f.any_outlets) return NotAnswerable("no village outlet records");
+      return CompareReading(published, f.outlets, reading,
+                            fmt::format("village outlets of {} opened by the end of {}", region->name, period));
+    }
+    if (!f.any_orders) return NotAnswerable("no e-commerce records (orders)");
+    const std::string orders =
+        root ? fmt::format("orders paid in {} and not refunded", period)
+             : fmt::format("the lines of {}'s suppliers on orders paid in {} and not refunded", region->name, period);
+    if (key == "ecommerce_transaction_volume") {
+      return CompareYuan(published, f.volume_fen, reading, fmt::format("the line amounts of {}", orders));
+    }
+    if (key == "bingtangxin_apples_sold_online") {
+      return CompareReading(published, f.apples_kg, reading,
+                            fmt::format("kilograms of products named 冰糖心 (Bingtangxin apples) on {}", orders));
+    }
+    if (key == "lilies_sold_online") {
+      return CompareReading(published, f.lilies_kg, reading,
+                            fmt::format("kilograms of products named 百合 (lilies) on {}", orders));
+    }
+    if (key == "offline_retail_products_sold_online") {
+      return CompareYuan(published, f.outlet_goods_fen, reading,
+                         fmt::format("goods taken in at the village outlets of {} and sold online: units allocated "
+                                     "from their lots × unit price, orders paid in {} and not refunded",
+                                     region->name, period));
+    }
+    if (!f.any_ledger) return NotAnswerable("no benefit ledger records");
+    const std::string households = fmt::format(
+        "registered poor households of {} (status poor, exited or monitored in {}) with net benefit-ledger credits "
+        "above zero from orders paid in {} (refunds netted out)",
+        region->name, period.substr(0, 4), period);
+    if (key == "poor_households_helped") return CompareReading(published, f.poor_households, reading, households);
+    if (key == "income_increase_per_household") {
+      if (f.poor_households == 0) return NotAnswerable(fmt::format("no {}", households));
+      // The mean in fen, rounded half up.
+      const int64_t mean = (2 * f.gain_fen + f.poor_households) / (2 * f.poor_households);
+      return CompareYuan(published, mean, reading,
+                         fmt::format("the mean gain (credit − local value) of the {} {}", f.poor_households,
+                                     households));
     }
     return NotAnswerable("no rule computes this figure from the records");
   }
@@ -330,6 +429,86 @@ std::optional<int> BatchYear(const std::string& note, const std::string& year) {
 
 }  // namespace
 
+const regions::Region* ScopeRegion(const regions::RegionTree& tree, std::string_view scope) {
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return out;
+  };
+  const regions::Region* root = tree.Root();
+  if (!root) return nullptr;
+  if (lower(scope) == "linxia prefecture") return root;
+  for (const regions::Region* c : tree.Children(root->code)) {
+    if (c->level == regions::Level::kCounty && lower(c->name_en) == lower(scope)) return c;
+  }
+  return nullptr;
+}
+
+bool IsMarketFigure(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {
+      "network_outlets",    "ecommerce_transaction_volume",        "bingtangxin_apples_sold_online",
+      "lilies_sold_online", "offline_retail_products_sold_online", "poor_households_helped",
+      "income_increase_per_household"};
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+}
+
+MarketFigures LoadMarketFigures(db::Connection& conn, const regions::RegionTree& tree, std::string_view period,
+                                const regions::Region& region) {
+  MarketFigures f;
+  // The period as a half-open range of ISO times: "2016" → [2016-01-01, 2017-01-01).
+  const int year = std::stoi(std::string(period.substr(0, 4)));
+  std::string from, to;
+  if (period.size() == 7) {
+    const int month = std::stoi(std::string(period.substr(5, 2)));
+    from = fmt::format("{:04d}-{:02d}-01", year, month);
+    to = month == 12 ? fmt::format("{:04d}-01-01", year + 1) : fmt::format("{:04d}-{:02d}-01", year, month + 1);
+  } else {
+    from = fmt::format("{:04d}-01-01", year);
+    to = fmt::format("{:04d}-01-01", year + 1);
+  }
+  // A county's figures: its own lines, outlets and households; the root's: all.
+  const std::string county = tree.Root() && region.code == tree.Root()->code ? std::string() : region.code;
+  auto one = [&](const std::string& sql, std::vector<std::string> texts, int64_t* a, int64_t* b = nullptr,
+                 int64_t* c = nullptr) {
+    auto st = conn.Prepare(sql);
+    for (size_t i = 0; i < texts.size(); ++i) st->Bind(static_cast<int>(i + 1), texts[i]);
+    if (st->Step()) {
+      if (a) *a = st->IsNull(0) ? 0 : st->Int(0);
+      if (b) *b = st->IsNull(1) ? 0 : st->Int(1);
+      if (c) *c = st->IsNull(2) ? 0 : st->Int(2);
+    }
+    st->Run();
+  };
+  f.any_orders = db::QueryInt(conn, "SELECT COUNT(*) FROM (SELECT 1 FROM orders LIMIT 1) t").value_or(0) > 0;
+  f.any_ledger = db::QueryInt(conn, "SELECT COUNT(*) FROM (SELECT 1 FROM ledger LIMIT 1) t").value_or(0) > 0;
+  f.any_outlets = db::QueryInt(conn, "SELECT COUNT(*) FROM (SELECT 1 FROM outlets LIMIT 1) t").value_or(0) > 0;
+  one("SELECT COUNT(*) FROM outlets WHERE created_at < ? AND (? = '' OR county_code = ?)", {to, county, county},
+      &f.outlets);
+  one("SELECT SUM(ol.amount_fen), SUM(CASE WHEN p.name LIKE ? AND p.unit = 'kg' THEN ol.quantity ELSE 0 END), "
+      "SUM(CASE WHEN p.name LIKE ? AND p.unit = 'kg' THEN ol.quantity ELSE 0 END) "
+      "FROM orders o JOIN order_lines ol ON ol.order_id = o.order_id JOIN products p ON p.product_id = ol.product_id "
+      "WHERE o.paid_at >= ? AND o.paid_at < ? AND o.state <> 'refunded' AND (? = '' OR ol.county_code = ?)",
+      {"%冰糖心%", "%百合%", from, to, county, county}, &f.volume_fen, &f.apples_kg, &f.lilies_kg);
+  one("SELECT SUM(a.quantity * ol.unit_price_fen) FROM orders o JOIN order_lines ol ON ol.order_id = o.order_id "
+      "JOIN allocations a ON a.line_id = ol.line_id JOIN lots l ON l.lot_id = a.lot_id "
+      "JOIN outlets t ON t.outlet_id = l.outlet_id "
+      "WHERE o.paid_at >= ? AND o.paid_at < ? AND o.state <> 'refunded' AND (? = '' OR t.county_code = ?)",
+      {from, to, county, county}, &f.outlet_goods_fen);
+  auto st = conn.Prepare(
+      "SELECT COUNT(*), SUM(gain) FROM (SELECT e.household_id, SUM(e.amount_fen - COALESCE(e.local_value_fen, 0)) "
+      "AS gain FROM ledger e JOIN orders o ON o.order_id = e.order_id "
+      "WHERE o.paid_at >= ? AND o.paid_at < ? AND (? = '' OR e.county_code = ?) AND EXISTS (SELECT 1 FROM "
+      "household_years y WHERE y.household_id = e.household_id AND y.year = ? AND y.status IN ('poor', 'exited', "
+      "'monitored')) GROUP BY e.household_id HAVING SUM(e.amount_fen) > 0) t");
+  st->Bind(1, from).Bind(2, to).Bind(3, county).Bind(4, county).Bind(5, year);
+  if (st->Step()) {
+    f.poor_households = st->IsNull(0) ? 0 : st->Int(0);
+    f.gain_fen = st->IsNull(1) ? 0 : st->Int(1);
+  }
+  st->Run();
+  return f;
+}
+
 Result<Report> PaperCheckReport(const PaperCheckInput& in) {
   if (!in.tree || !in.tree->Root()) return Error::Internal("the region tree is empty");
   auto headline = Table::Parse(in.headline_csv, "headline_figures.csv",
@@ -367,7 +546,7 @@ Result<Report> PaperCheckReport(const PaperCheckInput& in) {
     std::string key = h.Get(i, "key");
     std::string unit = h.Get(i, "unit");
     Cell published = PublishedCell(h.Get(i, "value"), unit);
-    Check check = checker.Headline(key, h.Get(i, "year"), h.Get(i, "scope"), published);
+    Check check = checker.Headline(key, h.Get(i, "year"), h.Get(i, "scope"), published, h.Get(i, "note"));
     r.rows.push_back(MakeRow("paper", key, h.Get(i, "year"), h.Get(i, "scope"), unit, published, check,
                              fmt::format("paper, section {}", h.Get(i, "section"))));
   }
@@ -422,6 +601,9 @@ Result<Report> PaperCheckReport(const PaperCheckInput& in) {
       "the paper's 2016 figures (175,700 poor people; 412 deep-poverty villages, 323 poor and 89 not; incidence "
       "32.16 %) are read as describing the deep-poverty villages in 2016",
       "counts are compared exactly, incidences rounded half up to two decimals",
+      "e-commerce figures come from the orders paid in the figure's period and not refunded, the village outlets and "
+      "the benefit ledger; a figure the paper gives as a lower bound matches when the records reach it, one it gives "
+      "as about a value matches within 4 %",
       fmt::format("county exit: the first year with data in which the county's incidence is below {} % "
                   "(settings county_exit_threshold_percent{}), against the year of its exit batch",
                   text::FormatFixed(in.county_exit_threshold, 2),
@@ -447,6 +629,19 @@ Result<Report> LoadPaperCheck(db::Connection& conn, const regions::RegionTree& t
   if (setting != reference.settings.end()) in.county_exit_threshold_source = setting->second.second;
   in.headline_csv = embedded::HeadlineFiguresCsv();
   in.statistics_csv = embedded::StatisticsCsv();
+  // The marketplace's figures for each e-commerce row's period and scope.
+  auto headline = Table::Parse(in.headline_csv, "headline_figures.csv", {"key", "year", "scope"});
+  if (!headline) return headline.error();
+  for (size_t i = 0; i < headline->size(); ++i) {
+    if (!IsMarketFigure(headline->Get(i, "key"))) continue;
+    const std::string period = headline->Get(i, "year");
+    const regions::Region* region = ScopeRegion(tree, headline->Get(i, "scope"));
+    auto digit_or_dash = [](char c) { return c == '-' || (c >= '0' && c <= '9'); };
+    const bool dated = (period.size() == 4 || (period.size() == 7 && period[4] == '-')) &&
+                       std::all_of(period.begin(), period.end(), digit_or_dash);
+    if (!region || !dated || in.market.contains({period, region->code})) continue;
+    in.market[{period, region->code}] = LoadMarketFigures(conn, tree, period, *region);
+  }
   return PaperCheckReport(in);
 }
 

@@ -12,3 +12,8 @@ namespace fupin::registry {
 // Migration 4: change requests and the registry revision counter.
 void CreateChangeRequestSchema(db::Connection& conn);
 }  // namespace fupin::registry
+
+namespace fupin::market {
+// Migration 5: the marketplace and the append-only benefit ledger.
+void CreateSchema(db::Connection& conn);
+}  // namespace fupin::market

@@ -76,7 +76,24 @@ TEST(AllowsTest, MatrixOfRolesAndActions) {
       {Action::kApproveChange, {kRegistry, kAdmin}},
       {Action::kReadAudit, {kAuditor, kAdmin}},
       {Action::kManageUsers, {kAdmin}},
+      // The marketplace.
+      {Action::kApplySupplier, {kSupplier, kOutletOperator, kCountyOperator, kAdmin}},
+      {Action::kRecommendSupplier, {kCountyOperator}},
+      {Action::kApproveSupplier, {kAdmin}},
+      {Action::kManageProducts, {kSupplier, kOutletOperator, kCountyOperator, kAdmin}},
+      {Action::kCertifyProduct, {kCountyOperator, kAdmin}},
+      {Action::kManageOutlets, {kCountyOperator, kAdmin}},
+      {Action::kTakeInLot, {kOutletOperator, kCountyOperator, kAdmin}},
+      {Action::kPlaceOrder, {kBuyer}},
+      {Action::kConfirmPayment, {kAdmin, kCountyOperator}},
+      {Action::kFulfilOrder, {kAdmin, kCountyOperator, kStationOperator, kOutletOperator}},
+      {Action::kReadMarket, {kAdmin, kOfficial, kAuditor, kCountyOperator, kStationOperator, kOutletOperator}},
+      {Action::kManageSettlement, {kAdmin}},
+      {Action::kReadBenefit,
+       {kAdmin, kOfficial, kRegistry, kAuditor, kCountyOperator, kStationOperator, kOutletOperator}},
   };
+  // Every action is in the table (kReadBenefit is the last one).
+  EXPECT_EQ(allowed.size(), static_cast<size_t>(Action::kReadBenefit) + 1);
   for (const auto& [action, roles] : allowed) {
     for (Role role : AllRoles()) {
       EXPECT_EQ(Allows(role, action), roles.contains(role))

@@ -4,6 +4,7 @@
 // 400 naming the field, and every error comes in the one error body. Then the
 // scope rules on the routes that take a region.
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -88,9 +89,17 @@ TEST_P(EveryRouteTest, AuthCsrfBadInputAndTheErrorBody) {
   ASSERT_TRUE(household.has_value());
   std::vector<Operation> ops = Operations(*household);
   ASSERT_GT(ops.size(), 15u);
+  const std::vector<std::string> market_tables{"suppliers", "supplier_links", "products", "product_photos",
+                                               "outlets",   "lots",           "orders",   "payments",
+                                               "ledger",    "payouts",        "institutions"};
+  std::map<std::string, int64_t> market_before;
+  for (const std::string& t : market_tables) {
+    market_before[t] = *db::QueryInt(served.conn(), "SELECT COUNT(*) FROM " + t);
+  }
 
   HttpClient anonymous = served.Client();
   Session admin = served.SignIn("admin");
+  const std::optional<int64_t> users = db::QueryInt(served.conn(), "SELECT COUNT(*) FROM users");
   int checked_401 = 0, checked_csrf = 0, checked_query = 0, checked_body = 0;
   for (const Operation& op : ops) {
     SCOPED_TRACE(op.method + " " + op.path);
@@ -134,9 +143,12 @@ TEST_P(EveryRouteTest, AuthCsrfBadInputAndTheErrorBody) {
   EXPECT_GT(checked_query, 10);
   EXPECT_GE(checked_body, 4);
 
-  // Nothing above changed the registry or the accounts.
+  // Nothing above changed the registry, the accounts or the market.
   EXPECT_EQ(db::QueryInt(served.conn(), "SELECT COUNT(*) FROM change_requests"), 0);
-  EXPECT_EQ(db::QueryInt(served.conn(), "SELECT COUNT(*) FROM users"), 10);
+  EXPECT_EQ(db::QueryInt(served.conn(), "SELECT COUNT(*) FROM users"), users);
+  for (const std::string& t : market_tables) {
+    EXPECT_EQ(*db::QueryInt(served.conn(), "SELECT COUNT(*) FROM " + t), market_before[t]) << t;
+  }
 }
 
 TEST_P(EveryRouteTest, GrantsStopAtTheirRegion) {

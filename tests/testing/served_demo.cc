@@ -58,12 +58,18 @@ HttpResponse Session::Patch(std::string_view target, std::string_view json) {
 }
 HttpResponse Session::Delete(std::string_view target) { return Send("DELETE", target, {}, true); }
 
-ServedDemo::ServedDemo(Backend backend, std::vector<std::string> extra_args) : db_(backend) {
+ServedDemo::ServedDemo(Backend backend, std::vector<std::string> extra_args)
+    : db_(backend), extra_args_(std::move(extra_args)) {
   CommandResult demo = RunFupin("demo --db '" + db_.url() + "' --scale 0.01 --quiet");
   if (demo.exit_code != 0) {
     ADD_FAILURE() << "fupin demo failed: " << demo.err;
     return;
   }
+  Start();
+}
+
+void ServedDemo::Start() {
+  port_ = 0;
   int out[2];
   if (pipe(out) != 0) {
     ADD_FAILURE() << "pipe failed";
@@ -72,11 +78,11 @@ ServedDemo::ServedDemo(Backend backend, std::vector<std::string> extra_args) : d
   std::string log = dir_.File("serve.log");
   std::vector<std::string> args{FupinBinary(), "serve", "--db", db_.url(), "--listen", "127.0.0.1:0",
                                 "--threads", "2", "--web", dir_.File("no-web")};
-  for (std::string& a : extra_args) args.push_back(std::move(a));
+  for (const std::string& a : extra_args_) args.push_back(a);
   pid_ = fork();
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
-    int err = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (err >= 0) dup2(err, STDERR_FILENO);
     close(out[0]);
     std::vector<char*> argv;
@@ -118,6 +124,19 @@ int ServedDemo::Stop() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return 128 + SIGKILL;
+}
+
+void ServedDemo::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void ServedDemo::Restart() {
+  if (pid_ > 0) Stop();
+  Start();
 }
 
 std::string ServedDemo::Log() const { return ReadFile(dir_.File("serve.log")); }

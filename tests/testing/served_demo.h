@@ -14,6 +14,7 @@
 //   outlet   outlet_operator   622926101201 上科妥村委会 (a village of 达板镇)
 //   supplier supplier          622926101201
 //   buyer    buyer             622900000000
+//   canteen  buyer             622900000000 (the buyer of a synthetic institution, for institutional orders)
 #include <sys/types.h>
 
 #include <cstdint>
@@ -72,12 +73,24 @@ class ServedDemo {
 
   // SIGTERM and wait; returns the exit status (the exit code, or 128+signal).
   int Stop();
+  // SIGKILL and wait, as a crash would end the server: no request in flight
+  // gets its answer (whether its transaction committed is for the database
+  // to say).
+  void Kill();
+  // Starts the server again on the same database (a new port), after Stop()
+  // or Kill(); fails the test (ADD_FAILURE) and leaves port() == 0 when it
+  // does not come up. Sessions live in the database, so they outlast it.
+  void Restart();
   // Everything the server wrote to stderr so far (its log).
   std::string Log() const;
 
  private:
+  // Starts `fupin serve` and reads its port (port_ stays 0 on failure).
+  void Start();
+
   ScratchDb db_;
   TempDir dir_;
+  std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };
