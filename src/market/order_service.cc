@@ -20,6 +20,7 @@
 #include "benefit/ledger.h"
 #include "db/group_commit.h"
 #include "db/pool.h"
+#include "market/supplier_service.h"
 #include "market/trace.h"
 #include "regions/tree.h"
 
@@ -527,7 +528,6 @@ Result<Lot> OrderService::Impl::TakeIn(db::Connection& conn, const Caller& calle
   int64_t supplier_id = pst->Int(0);
   std::string grades = pst->Text(1);
   std::string supplier_state = pst->Text(2);
-  std::string supplier_village = pst->Text(3);
   std::string county = pst->Text(4);
   bool household_supplier = pst->Text(5) == "household";
   std::optional<int64_t> supplier_household = pst->OptInt(6);
@@ -554,16 +554,8 @@ Result<Lot> OrderService::Impl::TakeIn(db::Connection& conn, const Caller& calle
   std::string outlet_village = ost->Text(0);
   ost.reset();
   if (Status s = accounts::Check(tree, caller.principal, Action::kTakeInLot, outlet_village); !s) return s.error();
-  if (outlet_village != supplier_village) {
-    auto perm = conn.Prepare(
-        "SELECT 1 FROM outlet_permissions WHERE outlet_id = ? AND supplier_id = ? AND revoked_at IS NULL");
-    perm->Bind(1, in.outlet_id).Bind(2, supplier_id);
-    if (!perm->Step()) {
-      return Error::Denied(fmt::format(
-          "outlet {} may not sell the products of supplier {} ({}): the supplier has not given it permission",
-          in.outlet_id, supplier_id, supplier_name));
-    }
-  }
+  // The supplier's own village, or the supplier's permission.
+  if (Status s = SupplierService::MayTakeIn(conn, in.outlet_id, supplier_id); !s) return s.error();
 
   // The households: each the supplier's own, or linked to it and verified.
   struct Share {
