@@ -3,6 +3,7 @@
 // worker threads. A Lease hands one connection to one thread and gives it back
 // when destroyed. Thread-safe.
 #include <condition_variable>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,5 +59,22 @@ class Pool {
   std::vector<std::unique_ptr<Connection>> free_;  // nullptr entries: to reopen
   int in_use_ = 0;
 };
+
+// Runs `body(conn)` (returning Result<T>) on a connection leased from `pool`.
+// A db::DbError it throws discards the connection (it may be broken; the next
+// Acquire reopens it), is logged to stderr under `who`, and comes back as
+// kUnavailable. The one place the services turn database failures into errors.
+template <typename T, typename F>
+Result<T> WithConnection(Pool& pool, const char* who, F&& body) {
+  Result<Pool::Lease> lease = pool.Acquire();
+  if (!lease) return lease.error();
+  try {
+    return body(**lease);
+  } catch (const DbError& e) {
+    lease->Discard();
+    std::fprintf(stderr, "fupin: %s: database error: %s\n", who, e.what());
+    return Error::Unavailable("the database failed to answer; try again");
+  }
+}
 
 }  // namespace fupin::db

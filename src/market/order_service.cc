@@ -125,10 +125,8 @@ std::optional<Lot> LoadLot(db::Connection& conn, int64_t lot_id) {
 
 // The supplier an account owns, if any.
 std::optional<int64_t> OwnSupplier(db::Connection& conn, int64_t user_id) {
-  auto st = conn.Prepare("SELECT supplier_id FROM suppliers WHERE owner_user_id = ?");
-  st->Bind(1, user_id);
-  if (!st->Step()) return std::nullopt;
-  return st->Int(0);
+  Result<std::optional<int64_t>> own = SupplierService::SupplierOfUser(conn, user_id);
+  return own ? *own : std::nullopt;
 }
 
 const char* kOrderColumns =
@@ -412,15 +410,7 @@ struct OrderService::Impl {
 
   template <typename T, typename F>
   Result<T> WithConnection(F&& body) const {
-    Result<db::Pool::Lease> lease = pool.Acquire();
-    if (!lease) return lease.error();
-    try {
-      return body(**lease);
-    } catch (const db::DbError& e) {
-      lease->Discard();
-      std::fprintf(stderr, "fupin: market: database error: %s\n", e.what());
-      return Error::Unavailable("the database failed to answer; try again");
-    }
+    return db::WithConnection<T>(pool, "market", std::forward<F>(body));
   }
 
   // Runs `body` in a write transaction, committing when it succeeds.

@@ -384,21 +384,13 @@ SupplierService::SupplierService(db::Pool& pool, const regions::RegionTree& tree
 
 template <typename T, typename F>
 Result<T> SupplierService::WithConnection(bool write, F&& body) const {
-  Result<db::Pool::Lease> lease = pool_.Acquire();
-  if (!lease) return lease.error();
-  try {
-    db::Connection& conn = **lease;
+  return db::WithConnection<T>(pool_, "market", [&](db::Connection& conn) -> Result<T> {
     db::Transaction tx(conn, write);
     Result<T> out = body(conn);
     // A refused write leaves nothing behind: the transaction rolls back.
     if (out) tx.Commit();
     return out;
-  } catch (const db::DbError& e) {
-    // The connection may be broken (a lost server): reopened by the next Acquire.
-    lease->Discard();
-    std::fprintf(stderr, "fupin: market: database error: %s\n", e.what());
-    return Error::Unavailable("the database failed to answer; try again");
-  }
+  });
 }
 
 std::string SupplierService::Today() const { return ChinaDate(audit_.Now()); }

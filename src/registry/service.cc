@@ -123,16 +123,7 @@ RegistryService::RegistryService(db::Pool& pool, const regions::RegionTree& tree
 
 template <typename T, typename F>
 Result<T> RegistryService::WithConnection(F&& body) const {
-  Result<db::Pool::Lease> lease = pool_.Acquire();
-  if (!lease) return lease.error();
-  try {
-    return body(**lease);
-  } catch (const db::DbError& e) {
-    // The connection may be broken (a lost server): reopened by the next Acquire.
-    lease->Discard();
-    std::fprintf(stderr, "fupin: registry: database error: %s\n", e.what());
-    return Error::Unavailable("the database failed to answer; try again");
-  }
+  return db::WithConnection<T>(pool_, "registry", std::forward<F>(body));
 }
 
 void RegistryService::OnRevisionChange(std::function<void()> listener) {

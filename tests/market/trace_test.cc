@@ -557,7 +557,9 @@ TEST_P(TraceRoutesTest, PublicTraceAndQrCodes) {
   for (const Case& c : cases) {
     HttpResponse e = anonymous.Get(c.target);
     EXPECT_EQ(e.status, c.status) << c.target << " " << e.body;
-    if (!c.field.empty()) EXPECT_EQ(ErrorField(e), c.field) << c.target;
+    if (!c.field.empty()) {
+      EXPECT_EQ(ErrorField(e), c.field) << c.target;
+    }
   }
 }
 
@@ -619,7 +621,9 @@ TEST_P(TraceRoutesTest, LabelsNeedASessionAndScope) {
   for (const Case& c : cases) {
     HttpResponse e = outlet.Get(c.target);
     EXPECT_EQ(e.status, c.status) << c.target << " " << e.body;
-    if (!c.field.empty()) EXPECT_EQ(ErrorField(e), c.field) << c.target;
+    if (!c.field.empty()) {
+      EXPECT_EQ(ErrorField(e), c.field) << c.target;
+    }
   }
 
   // Roles over the outlet's village; the supplier only once it owns the lot.

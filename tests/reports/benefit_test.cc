@@ -293,7 +293,9 @@ TEST_P(BenefitOnDemoTest, InstitutionRowsAreWhatPlainSqlSays) {
   auto county = BuildInstitutionsReport(conn(), 2018, kYongjing);
   ASSERT_TRUE(county.ok());
   for (const Row& row : county->rows) {
-    if (!row.total) EXPECT_EQ(county->At(row, "region_code").text, kYongjing);
+    if (!row.total) {
+      EXPECT_EQ(county->At(row, "region_code").text, kYongjing);
+    }
   }
 }
 
