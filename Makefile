@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 DB ?= sqlite:fupin.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo test bench bench-routing clean
 
 setup:
 	@scripts/setup
@@ -23,6 +23,11 @@ bench: setup build
 	@DATABASE=postgres bench/http.sh
 	@bench/orders.sh
 	@DATABASE=postgres bench/orders.sh
+
+# Solver quality on the public benchmark instances (BENCH_SECONDS per instance; long: not part of `make bench`).
+BENCH_SECONDS ?= 10
+bench-routing: setup build
+	@bench/routing.sh $(BENCH_SECONDS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -49,6 +49,8 @@ const char* ActionPhrase(Action action) {
     case Action::kReadMarket: return "read orders, lots and settlement";
     case Action::kManageSettlement: return "record payouts to suppliers";
     case Action::kReadBenefit: return "read the benefit ledger";
+    case Action::kReadLogistics: return "read logistics facilities and plans";
+    case Action::kPlanLogistics: return "compute logistics plans";
   }
   return "do this";
 }
@@ -130,6 +132,10 @@ bool Allows(Role role, Action action) {
     case Action::kReadBenefit:
       return role == Role::kAdmin || role == Role::kOfficial || role == Role::kRegistry || role == Role::kAuditor ||
              IsOperator(role);
+    case Action::kReadLogistics:
+      return role == Role::kAdmin || role == Role::kOfficial || role == Role::kAuditor || IsOperator(role);
+    case Action::kPlanLogistics:
+      return role == Role::kAdmin || role == Role::kCountyOperator || role == Role::kStationOperator;
   }
   return false;
 }

@@ -67,6 +67,9 @@ enum class Action {
   kReadMarket,          // admin, official, auditor, operators: orders, lots and settlement in scope
   kManageSettlement,    // admin: record payouts to suppliers
   kReadBenefit,         // admin, official, registry, auditor, operators: the benefit ledger and its reports
+  // Logistics (logistics/):
+  kReadLogistics,       // admin, official, auditor, operators: facilities and daily plans in scope
+  kPlanLogistics,       // admin, county operator (its county), station operator (its township): compute plans
 };
 
 bool Allows(Role role, Action action);

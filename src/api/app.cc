@@ -16,6 +16,7 @@
 #include "db/database.h"
 #include "http/metrics.h"
 #include "http/static_files.h"
+#include "logistics/routes.h"
 #include "market/order_routes.h"
 #include "market/order_service.h"
 #include "market/supplier_routes.h"
@@ -69,6 +70,7 @@ void AddAllRoutes(RouteTable& table) {
   market::AddOrderRoutes(table);
   reports::AddRoutes(table);
   reports::AddBenefitRoutes(table);
+  logistics::AddRoutes(table);
 }
 
 std::string ClientAddress(const http::Request& request, const std::vector<std::string>& trusted_proxies) {

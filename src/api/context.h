@@ -37,6 +37,9 @@ namespace fupin::market {
 class SupplierService;
 class OrderService;
 }
+namespace fupin::logistics {
+class PlanService;
+}
 
 namespace fupin::api {
 
@@ -54,6 +57,7 @@ struct Services {
   reports::IndicatorService* indicators = nullptr;
   market::SupplierService* suppliers = nullptr;
   market::OrderService* orders = nullptr;
+  logistics::PlanService* logistics = nullptr;
   // The address buyers reach the server at (`fupin serve --public-url`),
   // without a trailing '/': the base of the trace URLs in QR codes.
   std::string public_url = "http://localhost:8080";

@@ -82,4 +82,61 @@ struct ServeOptions {
 };
 int RunServe(const ServeOptions& o);
 
+struct SolveOptions {
+  std::string file;          // a CVRP or VRPSPD instance (TSPLIB / CVRPLIB / LKH-3 format)
+  double time_limit_s = 10;
+  uint64_t seed = 1;
+  std::string out;           // the .sol file to write; empty: standard output
+  int vehicles = 0;          // fleet size; 0 = unlimited
+};
+// Writes the routes in CVRPLIB's .sol format and prints
+// `name cost routes seconds seconds_to_best` on stderr.
+int RunSolve(const SolveOptions& o);
+
+struct SolvePMedianOptions {
+  std::string file;          // an OR-Library p-median instance (pmed1..pmed40 format)
+  double time_limit_s = 10;
+  uint64_t seed = 1;
+  bool exact = false;        // CBC whatever the size (still bounded by the time limit)
+  bool heuristic = false;    // our heuristic only
+};
+// Prints the medians (1-based, ascending), the cost, whether it is proven
+// optimal, the method and the seconds taken.
+int RunSolvePMedian(const SolvePMedianOptions& o);
+
+struct PlanRoutesOptions {
+  std::string db = kDefaultDb;
+  std::string date;      // YYYY-MM-DD
+  std::string station;   // a township code: that station's plan only
+  std::string county;    // a county code: that county's plan; neither: every county
+  uint64_t seed = 1;              // 1..2^31-1, as the API's
+  std::string format = "table";  // table or json
+};
+// Computes and stores the day's joint-distribution plans; prints a summary per
+// station and county and the villages that do not break even (or the JSON).
+int RunPlanRoutes(const PlanRoutesOptions& o);
+
+struct ImportRoadMatrixOptions {
+  std::string db = kDefaultDb;
+  std::string county;  // a county code
+  std::string file;    // CSV from,to,metres,seconds
+};
+// Replaces the county's road distance and time matrix (docs/ARCHITECTURE.md, Logistics).
+int RunImportRoadMatrix(const ImportRoadMatrixOptions& o);
+
+struct PlanNetworkOptions {
+  std::string db = kDefaultDb;
+  std::string county;
+  int stations = 0;               // K: p-median
+  double radius_km = 0;           // R: set covering (exactly one of the two)
+  double points_radius_km = 2;    // village points: set covering within this radius
+  uint64_t seed = 1;
+  double time_limit_s = 10;       // per location model
+  std::string date;               // the existing network is the facilities open on it; "": the latest parcel day
+  std::string format = "table";
+};
+// Where a county's stations and village points should stand, compared with
+// the existing network.
+int RunPlanNetwork(const PlanNetworkOptions& o);
+
 }  // namespace fupin::cli

@@ -65,6 +65,18 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
     return {};
   }
   std::filesystem::path target(path);
+  std::error_code kind_error;
+  std::filesystem::file_status kind = std::filesystem::status(target, kind_error);
+  if (std::filesystem::exists(kind) && !std::filesystem::is_regular_file(kind)) {
+    // A device or a pipe (/dev/null, /dev/stdout, a FIFO): written in place,
+    // never replaced by a renamed file.
+    std::ofstream out(target, std::ios::binary);
+    if (!out) return Error::Unavailable(fmt::format("cannot write {}", path));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) return Error::Unavailable(fmt::format("writing {} failed", path));
+    return {};
+  }
   std::filesystem::path tmp = target;
   tmp += fmt::format(".tmp{}", ::getpid());
   {

@@ -63,6 +63,12 @@ int main(int argc, char** argv) {
   import_registry_cmd->add_option("dir", import_registry.dir, "Folder with the registry CSV files")->required();
   import_registry_cmd->add_option("--max-errors", import_registry.max_errors, "Errors to list before stopping")
       ->check(CLI::Range(1, 100000));
+  ImportRoadMatrixOptions import_roads;
+  auto* import_roads_cmd = import_cmd->add_subcommand(
+      "road-matrix", "Replace a county's road distances and times (CSV from,to,metres,seconds of region codes)");
+  import_roads_cmd->add_option("--db", import_roads.db, "Database URL");
+  import_roads_cmd->add_option("--county", import_roads.county, "County code")->required();
+  import_roads_cmd->add_option("file", import_roads.file, "CSV file: from,to,metres,seconds")->required();
 
   auto* export_cmd = app.add_subcommand("export", "Write data to files");
   export_cmd->require_subcommand(1);
@@ -139,6 +145,63 @@ int main(int argc, char** argv) {
                         "Address buyers reach the server at, e.g. https://fupin.example.org: the base of the trace "
                         "URLs in QR codes");
 
+  SolveOptions solve;
+  auto* solve_cmd = app.add_subcommand(
+      "solve", "Solve a vehicle-routing instance file (CVRP or VRPSPD, CVRPLIB format) and print the routes");
+  solve_cmd->add_option("file", solve.file, "Instance file (.vrp, .vrpspd)")->required();
+  solve_cmd->add_option("--time-limit", solve.time_limit_s, "Seconds to search (wall clock)")
+      ->check(CLI::Range(0.001, 1e6));
+  solve_cmd->add_option("--seed", solve.seed, "Random seed: the same seed and limit repeat a run");
+  solve_cmd->add_option("--out", solve.out, "Solution file to write (CVRPLIB .sol format) instead of standard output");
+  solve_cmd->add_option("--vehicles", solve.vehicles, "Fleet size (default 0: unlimited)")
+      ->check(CLI::Range(0, 1000000));
+
+  SolvePMedianOptions pmedian;
+  auto* pmedian_cmd = app.add_subcommand(
+      "solve-pmedian", "Solve an OR-Library p-median instance (CBC when small enough, else our heuristic)");
+  pmedian_cmd->add_option("file", pmedian.file, "Instance file (OR-Library pmed format)")->required();
+  pmedian_cmd->add_option("--time-limit", pmedian.time_limit_s, "Seconds to search (wall clock)")
+      ->check(CLI::Range(0.001, 1e6));
+  pmedian_cmd->add_option("--seed", pmedian.seed, "Random seed of the heuristic");
+  auto* pmedian_exact = pmedian_cmd->add_flag("--exact", pmedian.exact, "Use CBC whatever the instance's size");
+  pmedian_cmd->add_flag("--heuristic", pmedian.heuristic, "Use only our heuristic, never CBC")
+      ->excludes(pmedian_exact);
+
+  auto* plan_cmd = app.add_subcommand("plan", "Logistics planning: daily routes, network design");
+  plan_cmd->require_subcommand(1);
+  PlanRoutesOptions plan_routes;
+  auto* plan_routes_cmd = plan_cmd->add_subcommand(
+      "routes", "Compute and store the day's joint-distribution routes and village economics");
+  plan_routes_cmd->add_option("--db", plan_routes.db, "Database URL");
+  plan_routes_cmd->add_option("--date", plan_routes.date, "Day to plan (YYYY-MM-DD)")->required();
+  plan_routes_cmd->add_option("--station", plan_routes.station, "Township code: plan only that township's station");
+  plan_routes_cmd->add_option("--county", plan_routes.county, "County code: plan only that county");
+  plan_routes_cmd->add_option("--seed", plan_routes.seed, "Random seed of the route search (1 to 2147483647)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{2147483647}));
+  plan_routes_cmd->add_option("--format", plan_routes.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  PlanNetworkOptions plan_network;
+  auto* plan_network_cmd = plan_cmd->add_subcommand(
+      "network", "Where a county's stations and village points should stand, against the existing network");
+  plan_network_cmd->add_option("--db", plan_network.db, "Database URL");
+  plan_network_cmd->add_option("--county", plan_network.county, "County code")->required();
+  auto* k_opt = plan_network_cmd->add_option("--stations", plan_network.stations, "K stations: p-median")
+                    ->check(CLI::Range(1, 10000));
+  plan_network_cmd
+      ->add_option("--radius-km", plan_network.radius_km, "Every village within R km of a station: set covering")
+      ->check(CLI::Range(0.1, 1000.0))
+      ->excludes(k_opt);
+  plan_network_cmd->add_option("--points-radius-km", plan_network.points_radius_km,
+                               "Every village within R2 km of a village point (default 2)")
+      ->check(CLI::Range(0.1, 100.0));
+  plan_network_cmd->add_option("--seed", plan_network.seed, "Random seed of the heuristics");
+  plan_network_cmd->add_option("--time-limit", plan_network.time_limit_s, "Seconds per location model")
+      ->check(CLI::Range(0.01, 1e5));
+  plan_network_cmd->add_option("--date", plan_network.date,
+                               "The existing network: facilities open on this day (default: the latest parcel day)");
+  plan_network_cmd->add_option("--format", plan_network.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -154,11 +217,16 @@ int main(int argc, char** argv) {
   if (*migrate_cmd) return RunMigrate(migrate);
   if (*demo_cmd) return RunDemo(demo);
   if (*import_registry_cmd) return RunImportRegistry(import_registry);
+  if (*import_roads_cmd) return RunImportRoadMatrix(import_roads);
   if (*export_registry_cmd) return RunExportRegistry(export_registry);
   if (*export_households_cmd) return RunExportHouseholds(export_households);
   if (*export_villages_cmd) return RunExportVillages(export_villages);
   if (*user_add_cmd) return RunUserAdd(user_add);
   if (*serve_cmd) return RunServe(serve);
+  if (*solve_cmd) return RunSolve(solve);
+  if (*pmedian_cmd) return RunSolvePMedian(pmedian);
+  if (*plan_routes_cmd) return RunPlanRoutes(plan_routes);
+  if (*plan_network_cmd) return RunPlanNetwork(plan_network);
   if (*report_cmd) {
     if (year_opt->count() > 0) report.year = report_year;
     return RunReport(report);

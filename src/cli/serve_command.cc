@@ -19,6 +19,7 @@
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "logistics/service.h"
 #include "market/supplier_service.h"
 #include "market/trace.h"
 #include "regions/tree.h"
@@ -124,6 +125,7 @@ int RunServe(const ServeOptions& o) {
     providers.push_back(market::TestPayments());
   }
   market::OrderService orders(**pool, tree, audit_log, std::move(providers));
+  logistics::PlanService logistics(**pool, tree, &audit_log);
 
   api::Services services;
   services.pool = pool->get();
@@ -135,6 +137,7 @@ int RunServe(const ServeOptions& o) {
   services.indicators = &indicators;
   services.suppliers = &suppliers;
   services.orders = &orders;
+  services.logistics = &logistics;
   services.public_url = *public_url;
 
   http::Metrics metrics;

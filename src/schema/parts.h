@@ -17,3 +17,8 @@ namespace fupin::market {
 // Migration 5: the marketplace and the append-only benefit ledger.
 void CreateSchema(db::Connection& conn);
 }  // namespace fupin::market
+
+namespace fupin::logistics {
+// Migration 6: logistics facilities, positions, parcels, configuration and daily plans.
+void CreateSchema(db::Connection& conn);
+}  // namespace fupin::logistics

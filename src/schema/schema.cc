@@ -111,6 +111,7 @@ std::vector<db::Migration> Build() {
   list.push_back({3, "accounts, sessions and the audit log", "", accounts::CreateSchema});
   list.push_back({4, "registry change requests", "", registry::CreateChangeRequestSchema});
   list.push_back({5, "marketplace and benefit ledger", "", market::CreateSchema});
+  list.push_back({6, "logistics: facilities, parcels and daily plans", "", logistics::CreateSchema});
   return list;
 }
 

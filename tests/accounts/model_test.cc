@@ -91,9 +91,11 @@ TEST(AllowsTest, MatrixOfRolesAndActions) {
       {Action::kManageSettlement, {kAdmin}},
       {Action::kReadBenefit,
        {kAdmin, kOfficial, kRegistry, kAuditor, kCountyOperator, kStationOperator, kOutletOperator}},
+      {Action::kReadLogistics, {kAdmin, kOfficial, kAuditor, kCountyOperator, kStationOperator, kOutletOperator}},
+      {Action::kPlanLogistics, {kAdmin, kCountyOperator, kStationOperator}},
   };
-  // Every action is in the table (kReadBenefit is the last one).
-  EXPECT_EQ(allowed.size(), static_cast<size_t>(Action::kReadBenefit) + 1);
+  // Every action is in the table (kPlanLogistics is the last one).
+  EXPECT_EQ(allowed.size(), static_cast<size_t>(Action::kPlanLogistics) + 1);
   for (const auto& [action, roles] : allowed) {
     for (Role role : AllRoles()) {
       EXPECT_EQ(Allows(role, action), roles.contains(role))

@@ -1,0 +1,93 @@
+#include "logistics/routes.h"
+
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "accounts/model.h"
+#include "api/json_body.h"
+#include "api/reply.h"
+#include "base/json_writer.h"
+#include "logistics/render.h"
+#include "logistics/service.h"
+
+namespace fupin::logistics {
+namespace {
+
+using api::Call;
+using api::ErrorResponse;
+using api::JsonResponse;
+using http::Response;
+
+Actor ActorOf(const Call& call) { return Actor{call.principal, call.request.remote_address, ""}; }
+
+// The service, or an error when this server runs without it.
+Result<PlanService*> Service(const Call& call) {
+  if (!call.services.logistics) return Error::Unavailable("logistics planning is not available on this server");
+  return call.services.logistics;
+}
+
+// GET /api/v1/logistics/plans?date=&region=
+Response GetPlans(Call& call) {
+  if (Status s = api::CheckQuery(call.request, {"date", "region"}); !s) return ErrorResponse(s.error());
+  std::optional<std::string> date = call.request.Query("date");
+  if (!date) return ErrorResponse(Error::Invalid("date (YYYY-MM-DD) is required", "date"));
+  std::string region = call.request.Query("region").value_or("");
+  Result<PlanService*> service = Service(call);
+  if (!service) return ErrorResponse(service.error());
+  Result<std::vector<StoredPlan>> plans = (*service)->Plans(ActorOf(call), *date, region);
+  if (!plans) return ErrorResponse(plans.error());
+  if (region.empty()) region = call.principal->region_code;
+  return JsonResponse(PlansJson(*date, region, *plans, *call.services.tree));
+}
+
+// POST /api/v1/logistics/plans {date, station?, region?, seed?}
+Response PostPlans(Call& call) {
+  if (Status s = api::CheckQuery(call.request, {}); !s) return ErrorResponse(s.error());
+  Result<api::JsonBody> body = api::JsonBody::Parse(call.request);
+  if (!body) return ErrorResponse(body.error());
+  PlanRequest request;
+  request.date = body->String("date", 10, 10);
+  request.station = body->OptString("station", 12, 12).value_or("");
+  request.region = body->OptString("region", 12, 12).value_or("");
+  request.seed = static_cast<uint64_t>(body->OptInt("seed", 1, std::numeric_limits<int32_t>::max()).value_or(1));
+  if (Status s = body->Finish(); !s) return ErrorResponse(s.error());
+  if (!request.station.empty() && !request.region.empty()) {
+    return ErrorResponse(Error::Invalid("give a station or a region, not both", "region"));
+  }
+  if (request.station.empty() && request.region.empty()) request.region = call.principal->region_code;
+  Result<PlanService*> service = Service(call);
+  if (!service) return ErrorResponse(service.error());
+  Result<PlanRun> run = (*service)->Plan(ActorOf(call), request);
+  if (!run) return ErrorResponse(run.error());
+  std::string region = request.station.empty() ? request.region : request.station;
+  return JsonResponse(201, PlansJson(request.date, region, run->plans, *call.services.tree));
+}
+
+// GET /api/v1/logistics/facilities?region=&date=
+Response GetFacilities(Call& call) {
+  if (Status s = api::CheckQuery(call.request, {"region", "date"}); !s) return ErrorResponse(s.error());
+  std::string region = call.request.Query("region").value_or("");
+  std::string date = call.request.Query("date").value_or("");
+  Result<PlanService*> service = Service(call);
+  if (!service) return ErrorResponse(service.error());
+  Result<std::vector<Facility>> facilities = (*service)->Facilities(ActorOf(call), region, date);
+  if (!facilities) return ErrorResponse(facilities.error());
+  json::Writer w;
+  w.BeginObject();
+  w.Key("items").BeginArray();
+  for (const Facility& f : *facilities) WriteFacility(w, f, *call.services.tree);
+  w.EndArray();
+  w.EndObject();
+  return JsonResponse(w.Take());
+}
+
+}  // namespace
+
+void AddRoutes(api::RouteTable& table) {
+  table.Get("/api/v1/logistics/plans", GetPlans);
+  table.Post("/api/v1/logistics/plans", PostPlans);
+  table.Get("/api/v1/logistics/facilities", GetFacilities);
+}
+
+}  // namespace fupin::logistics
