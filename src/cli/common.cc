@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -97,6 +98,17 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
     return Error::Unavailable(fmt::format("cannot write {}: {}", path, ec.message()));
   }
   return {};
+}
+
+Result<std::string> ReadInputFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error::Invalid(fmt::format("{}: is a folder, not a file", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::NotFound(fmt::format("{}: cannot be read (missing, or no permission)", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Error::Unavailable(fmt::format("{}: reading failed", path));
+  return text.str();
 }
 
 }  // namespace fupin::cli

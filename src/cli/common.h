@@ -34,4 +34,7 @@ int Fail(const Error& error);
 // so a failure never leaves a half-written file. "-" or "" writes to stdout.
 Status WriteFileAtomic(const std::string& path, const std::string& content);
 
+// The whole of a file the user named; errors start with the path.
+Result<std::string> ReadInputFile(const std::string& path);
+
 }  // namespace fupin::cli

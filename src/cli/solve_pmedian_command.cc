@@ -22,23 +22,8 @@
 #include "engine/orlib.h"
 
 namespace fupin::cli {
-namespace {
-
-Result<std::string> ReadText(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Error::Invalid(fmt::format("{}: is a folder, not a file", path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::NotFound(fmt::format("{}: cannot be read (missing, or no permission)", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Error::Unavailable(fmt::format("{}: reading failed", path));
-  return text.str();
-}
-
-}  // namespace
-
 int RunSolvePMedian(const SolvePMedianOptions& o) {
-  Result<std::string> text = ReadText(o.file);
+  Result<std::string> text = ReadInputFile(o.file);
   if (!text) return Fail(text.error());
   Result<engine::LocationProblem> problem = engine::ParseOrLibPMedian(*text);
   if (!problem) {

@@ -15,6 +15,7 @@
 #include "accounts/store.h"
 #include "audit/audit_log.h"
 #include "audit/model.h"
+#include "base/calendar.h"
 #include "base/embedded_data.h"
 #include "db/database.h"
 #include "db/pool.h"
@@ -56,15 +57,6 @@ T Must(Result<T> result, std::string_view what) {
 }
 
 // ---- Calendar (UTC) -----------------------------------------------------------
-
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 int64_t At(int year, int month, int day, int hour = 0, int minute = 0) {
   return DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60;
