@@ -356,69 +356,37 @@ bool LocalSearch::Relocate() {
   return true;
 }
 
-bool LocalSearch::RelocatePair() {
-  if (x_->depot || v_ == x_ || u_ == y_) return false;
-  Node* pu = u_->prev;
-  Node* xx = x_->next;
-  const int u = u_->id, x = x_->id, v = v_->id, y = y_->id, p = pu->id, q = xx->id;
-  const int64_t change = D(p, q) - D(p, u) - D(x, q) + D(v, u) + D(x, y) - D(v, y);
-  if (ru_ != rv_) {
-    if (static_cast<double>(change) - ru_->penalty - rv_->penalty > -kEpsilon) return false;
-    const Segment pair = data_.Join(data_.Visit(u), data_.Visit(x));
-    if (!InterImproves(data_.Join(pu->prefix, xx->suffix),
-                       data_.Join(data_.Join(v_->prefix, pair), y_->suffix))) {
-      return false;
-    }
-  } else if (!IntraImproves(change, [&](std::vector<int>& out) {
-               if (v_->depot) {
-                 out.push_back(u);
-                 out.push_back(x);
-               }
-               for (Node* n = ru_->start->next; !n->depot; n = n->next) {
-                 if (n == u_ || n == x_) continue;
-                 out.push_back(n->id);
-                 if (n == v_) {
-                   out.push_back(u);
-                   out.push_back(x);
-                 }
-               }
-             })) {
-    return false;
-  }
-  Route* ru = ru_;
-  Route* rv = rv_;
-  Node* second = x_;
-  InsertAfter(u_, v_);
-  InsertAfter(second, u_);
-  Commit(ru, rv);
-  return true;
-}
+bool LocalSearch::RelocatePair() { return MovePair(false); }
 
-bool LocalSearch::RelocatePairBack() {
+bool LocalSearch::RelocatePairBack() { return MovePair(true); }
+
+bool LocalSearch::MovePair(bool reversed) {
   if (x_->depot || v_ == x_ || u_ == y_) return false;
   Node* pu = u_->prev;
   Node* xx = x_->next;
+  Node* first = reversed ? x_ : u_;
+  Node* second = reversed ? u_ : x_;
   const int u = u_->id, x = x_->id, v = v_->id, y = y_->id, p = pu->id, q = xx->id;
-  const int64_t change = D(p, q) - D(p, u) - D(u, x) - D(x, q) + D(v, x) +
-                         D(x, u) + D(u, y) - D(v, y);
+  const int a = first->id, b = second->id;
+  const int64_t change = D(p, q) - D(p, u) - D(u, x) - D(x, q) + D(v, a) + D(a, b) + D(b, y) - D(v, y);
   if (ru_ != rv_) {
     if (static_cast<double>(change) - ru_->penalty - rv_->penalty > -kEpsilon) return false;
-    const Segment pair = data_.Join(data_.Visit(x), data_.Visit(u));
+    const Segment pair = data_.Join(data_.Visit(a), data_.Visit(b));
     if (!InterImproves(data_.Join(pu->prefix, xx->suffix),
                        data_.Join(data_.Join(v_->prefix, pair), y_->suffix))) {
       return false;
     }
   } else if (!IntraImproves(change, [&](std::vector<int>& out) {
                if (v_->depot) {
-                 out.push_back(x);
-                 out.push_back(u);
+                 out.push_back(a);
+                 out.push_back(b);
                }
                for (Node* n = ru_->start->next; !n->depot; n = n->next) {
                  if (n == u_ || n == x_) continue;
                  out.push_back(n->id);
                  if (n == v_) {
-                   out.push_back(x);
-                   out.push_back(u);
+                   out.push_back(a);
+                   out.push_back(b);
                  }
                }
              })) {
@@ -426,9 +394,8 @@ bool LocalSearch::RelocatePairBack() {
   }
   Route* ru = ru_;
   Route* rv = rv_;
-  Node* second = x_;
-  InsertAfter(second, v_);
-  InsertAfter(u_, second);
+  InsertAfter(first, v_);
+  InsertAfter(second, first);
   Commit(ru, rv);
   return true;
 }
