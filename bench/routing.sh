@@ -63,6 +63,10 @@ selected() {
     [ "$set" = "$family" ] && return 0
     # shellcheck disable=SC2254
     case $name in $set | $set-*) return 0 ;; esac
+    # CON and SCA: the Dethloff files are named CON3-0, SCA8-1, …
+    if [ "$set" = CON ] || [ "$set" = SCA ]; then
+      case $name in "$set"[0-9]-*) return 0 ;; esac
+    fi
     if [ "$set" = G ] && [ "$family" = vrpspd ]; then
       case $name in CON* | SCA*) ;; *) return 0 ;; esac
     fi

@@ -4,12 +4,16 @@
 # a station in the middle, 20, 40 or 60 village points within 12 km, road distance
 # = 1.4 × the straight line in metres, a van of 800 kg, each village receiving
 # 5–150 kg of parcels and sending 0–200 kg of produce on the same tour (VRPSPD).
-# Usage: bench/township.sh [SHORT_SECONDS=0.1] [LONG_SECONDS=10] [SEEDS=3]
+# Usage: bench/township.sh [SHORT_SECONDS=0.1] [LONG_SECONDS=10] [SEEDS=3] [SHORT_SEEDS=SEEDS]
+# The reference of each instance is the best of SEEDS long runs; the short
+# runs use seeds 1..SHORT_SEEDS. The last line gives the mean gap over all
+# short runs and how many of them were within 0.1 % of the reference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHORT=${1:-0.1}
 LONG=${2:-10}
 SEEDS=${3:-3}
+SHORT_SEEDS=${4:-$SEEDS}
 FUPIN=${FUPIN_BIN:-${BUILD_DIR:-build}/fupin}
 OUT=bench/out/township
 mkdir -p "$OUT"
@@ -41,11 +45,21 @@ for stops in (20, 40, 60):
 PY
 
 # cost of FILE with --time-limit T and --seed S: prints "cost seconds_to_best"
-solve() { "$FUPIN" solve "$1" --time-limit "$2" --seed "$3" --out "$OUT/last.sol" 2>&1 >/dev/null | tail -1 | awk '{print $2, $5}'; }
+# A failed run stops the script with fupin's message.
+solve() {
+  local err
+  if ! err=$("$FUPIN" solve "$1" --time-limit "$2" --seed "$3" --out "$OUT/last.sol" 2>&1 >/dev/null); then
+    echo "bench/township.sh: fupin solve $1 failed: $err" >&2
+    return 1
+  fi
+  tail -1 <<<"$err" | awk '{print $2, $5}'
+}
 
-printf '| instance | stops | best of %s × %s s | %s s: mean cost | mean gap %% | worst gap %% | at best (s) |\n' "$SEEDS" "$LONG" "$SHORT"
+printf '| instance | stops | best of %s × %s s | %s × %s s: mean cost | mean gap %% | worst gap %% | at best (s) |\n' \
+  "$SEEDS" "$LONG" "$SHORT_SEEDS" "$SHORT"
 printf '|---|---:|---:|---:|---:|---:|---:|\n'
-all=()
+gaps_file="$OUT/gaps.txt"
+: > "$gaps_file"
 for f in "$OUT"/township-*.vrpspd; do
   name=$(basename "$f" .vrpspd)
   best=""
@@ -53,19 +67,36 @@ for f in "$OUT"/township-*.vrpspd; do
     c=$(solve "$f" "$LONG" "$s" | awk '{print $1}')
     if [ -z "$best" ] || [ "$c" -lt "$best" ]; then best=$c; fi
   done
-  sum=0; worst=0; at=0
   line=""
-  for s in $(seq 1 "$SEEDS"); do
-    read -r c t < <(solve "$f" "$SHORT" "$s")
+  for s in $(seq 1 "$SHORT_SEEDS"); do
+    r=$(solve "$f" "$SHORT" "$s")
+    read -r c t <<<"$r"
     line="$line $c:$t"
   done
-  python3 - "$name" "$best" $line <<'PY'
+  python3 - "$name" "$best" "$gaps_file" $line <<'PY'
 import sys
-name, best, runs = sys.argv[1], int(sys.argv[2]), [r.split(":") for r in sys.argv[3:]]
+name, best, gaps_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+runs = [r.split(":") for r in sys.argv[4:]]
 costs = [int(c) for c, _ in runs]
 gaps = [100 * (c - best) / best for c in costs]
 at = max(float(t) for _, t in runs)
 stops = name.split("-")[1]
 print(f"| {name} | {stops} | {best} | {sum(costs) / len(costs):.0f} | {sum(gaps) / len(gaps):.3f} | {max(gaps):.3f} | {at:.3f} |")
+with open(gaps_file, "a") as f:
+    for g in gaps:
+        f.write(f"{stops} {g}\n")
 PY
 done
+python3 - "$gaps_file" <<'PY'
+import sys
+by = {}
+for line in open(sys.argv[1]):
+    stops, gap = line.split()
+    by.setdefault(int(stops), []).append(float(gap))
+print()
+for stops in sorted(by):
+    g = by[stops]
+    within = sum(1 for x in g if x <= 0.1 + 1e-9)
+    print(f"{stops} stops: mean gap {sum(g) / len(g):.3f} %, worst {max(g):.3f} %, "
+          f"{within} of {len(g)} runs within 0.1 %")
+PY

@@ -59,6 +59,17 @@ int RunPlanRoutes(const PlanRoutesOptions& o) {
     return Fail(Error::Unavailable(std::string("database error: ") + e.what()));
   }
   conn->reset();
+  if (!o.county.empty()) {
+    // --county means a county: a township is --station, the prefecture is no flag.
+    const regions::Region* county = regions::IsRegionCode(o.county) ? tree.Find(o.county) : nullptr;
+    if (county && county->level != regions::Level::kCounty) {
+      return Fail(Error::Invalid(
+          fmt::format("{} {} is a {}, not a county: give a county's code (a township's plan: --station; every "
+                      "county: leave --county out)",
+                      county->code, county->name, regions::LevelName(county->level)),
+          "--county"));
+    }
+  }
   auto pool = db::Pool::Open(o.db, 1);
   if (!pool) return Fail(pool.error());
   audit::AuditLog audit(tree);

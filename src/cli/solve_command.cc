@@ -57,6 +57,12 @@ int RunSolve(const SolveOptions& o) {
   }
   Status written = WriteFileAtomic(o.out, engine::FormatCvrplibSolution(solution->routes, *cost, instance->cost_scale));
   if (!written) return Fail(written.error());
+  if (solution->fallback) {
+    std::fprintf(stderr,
+                 "fupin: warning: no feasible solution was found in %.2f s; the routes written take the stops in "
+                 "number order, as many per vehicle as fit: give more time\n",
+                 solution->seconds);
+  }
   std::fprintf(stderr, "%s %s %zu %.2f %.2f\n", name.c_str(),
                engine::FormatScaledCost(*cost, instance->cost_scale).c_str(), solution->routes.size(),
                solution->seconds, solution->seconds_to_best);

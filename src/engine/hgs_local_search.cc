@@ -94,7 +94,7 @@ void LocalSearch::Run(Individual& indiv, Penalties penalties, const Deadline& de
         if (loop_ > 0 && std::max(u->route->when_modified, v->route->when_modified) <= last_tested) continue;
         SetU(u);
         SetV(v);
-        if (Relocate() || RelocatePair() || RelocatePairBack()) continue;
+        if (Relocate() || MovePair()) continue;
         if (u->id <= other && SwapOne()) continue;
         if (SwapPairOne()) continue;
         if (u->id <= other && SwapPairs()) continue;
@@ -106,14 +106,14 @@ void LocalSearch::Run(Individual& indiv, Penalties penalties, const Deadline& de
         // Also try u as the first stop of v's route.
         if (v->prev->depot) {
           SetV(v->prev);
-          if (Relocate() || RelocatePair() || RelocatePairBack()) continue;
+          if (Relocate() || MovePair()) continue;
           if (ru_ != rv_ && (TwoOptStarBack() || TwoOptStar())) continue;
         }
       }
       if (loop_ > 0 && !empty_routes_.empty()) {
         SetU(u);
         SetV(routes_[*empty_routes_.begin()].start);
-        if (Relocate() || RelocatePair() || RelocatePairBack() || TwoOptStar()) continue;
+        if (Relocate() || MovePair() || TwoOptStar()) continue;
       }
     }
     if (stop) break;
@@ -356,48 +356,51 @@ bool LocalSearch::Relocate() {
   return true;
 }
 
-bool LocalSearch::RelocatePair() { return MovePair(false); }
-
-bool LocalSearch::RelocatePairBack() { return MovePair(true); }
-
-bool LocalSearch::MovePair(bool reversed) {
+bool LocalSearch::MovePair() {
   if (x_->depot || v_ == x_ || u_ == y_) return false;
   Node* pu = u_->prev;
   Node* xx = x_->next;
-  Node* first = reversed ? x_ : u_;
-  Node* second = reversed ? u_ : x_;
   const int u = u_->id, x = x_->id, v = v_->id, y = y_->id, p = pu->id, q = xx->id;
-  const int a = first->id, b = second->id;
-  const int64_t change = D(p, q) - D(p, u) - D(u, x) - D(x, q) + D(v, a) + D(a, b) + D(b, y) - D(v, y);
-  if (ru_ != rv_) {
-    if (static_cast<double>(change) - ru_->penalty - rv_->penalty > -kEpsilon) return false;
-    const Segment pair = data_.Join(data_.Visit(a), data_.Visit(b));
-    if (!InterImproves(data_.Join(pu->prefix, xx->suffix),
-                       data_.Join(data_.Join(v_->prefix, pair), y_->suffix))) {
-      return false;
-    }
-  } else if (!IntraImproves(change, [&](std::vector<int>& out) {
-               if (v_->depot) {
-                 out.push_back(a);
-                 out.push_back(b);
-               }
-               for (Node* n = ru_->start->next; !n->depot; n = n->next) {
-                 if (n == u_ || n == x_) continue;
-                 out.push_back(n->id);
-                 if (n == v_) {
+  // Both orientations share the removal of (u,x) and the arc v-y they replace.
+  const int64_t removal = D(p, q) - D(p, u) - D(u, x) - D(x, q) - D(v, y);
+  const int64_t forward = removal + D(v, u) + D(u, x) + D(x, y);
+  const int64_t backward = removal + D(v, x) + D(x, u) + D(u, y);
+  for (const bool reversed : {false, true}) {
+    const int64_t change = reversed ? backward : forward;
+    Node* first = reversed ? x_ : u_;
+    Node* second = reversed ? u_ : x_;
+    const int a = first->id, b = second->id;
+    if (ru_ != rv_) {
+      if (static_cast<double>(change) - ru_->penalty - rv_->penalty > -kEpsilon) continue;
+      const Segment pair = data_.Join(data_.Visit(a), data_.Visit(b));
+      if (!InterImproves(data_.Join(pu->prefix, xx->suffix),
+                         data_.Join(data_.Join(v_->prefix, pair), y_->suffix))) {
+        continue;
+      }
+    } else if (!IntraImproves(change, [&](std::vector<int>& out) {
+                 if (v_->depot) {
                    out.push_back(a);
                    out.push_back(b);
                  }
-               }
-             })) {
-    return false;
+                 for (Node* n = ru_->start->next; !n->depot; n = n->next) {
+                   if (n == u_ || n == x_) continue;
+                   out.push_back(n->id);
+                   if (n == v_) {
+                     out.push_back(a);
+                     out.push_back(b);
+                   }
+                 }
+               })) {
+      continue;
+    }
+    Route* ru = ru_;
+    Route* rv = rv_;
+    InsertAfter(first, v_);
+    InsertAfter(second, first);
+    Commit(ru, rv);
+    return true;
   }
-  Route* ru = ru_;
-  Route* rv = rv_;
-  InsertAfter(first, v_);
-  InsertAfter(second, first);
-  Commit(ru, rv);
-  return true;
+  return false;
 }
 
 bool LocalSearch::SwapOne() {

@@ -99,9 +99,7 @@ class LocalSearch {
   bool IntraImproves(int64_t distance_change, Build&& build);
 
   bool Relocate();          // u after v
-  bool RelocatePair();      // (u,x) after v
-  bool RelocatePairBack();  // (x,u) after v
-  bool MovePair(bool reversed);  // both of the above: (u,x) or (x,u) after v
+  bool MovePair();          // (u,x) after v, or else (x,u) after v
   bool SwapOne();           // u with v
   bool SwapPairOne();       // (u,x) with v
   bool SwapPairs();         // (u,x) with (v,y)

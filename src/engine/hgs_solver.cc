@@ -39,7 +39,7 @@ void Crossover(const Individual& first, const Individual& second, Individual& ch
 }  // namespace
 
 Outcome Search(const RoutingProblem& problem, const RoutingOptions& options, const Deadline& deadline) {
-  const Params params;
+  const Params params = Params::ForStops(problem.n - 1);
   const Data data(problem, params);
   Rng rng(options.seed);
   Penalties penalties = data.InitialPenalties();

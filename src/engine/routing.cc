@@ -239,6 +239,7 @@ Result<RoutingSolution> SolveRouting(const RoutingProblem& problem, const Routin
         return FleetTooSmall(problem, fmt::format(" in {:.1f} s", deadline.Elapsed()));
       }
       solution.routes = std::move(fallback);
+      solution.fallback = true;
       solution.seconds_to_best = deadline.Elapsed();
     }
   }

@@ -45,6 +45,10 @@ struct RoutingSolution {
   double seconds = 0;                    // time spent
   double seconds_to_best = 0;            // when the returned solution was found
   int64_t iterations = 0;
+  // The search found no feasible solution in time (a very short limit, or a
+  // duration limit hard to meet): `routes` are then the plain ones that take
+  // the stops in number order, as many per vehicle as fit — feasible, poor.
+  bool fallback = false;
 };
 
 // Checks the problem (sizes, non-negative quantities, a stop heavier than the

@@ -40,6 +40,7 @@ struct Task {
   std::vector<PlannedRoute> routes;
   double seconds = 0;
   bool stopped_on_clock = false;  // the run reached its safety limit
+  bool fallback = false;          // the search found no feasible tours: plain ones in stop order
   std::optional<Error> error;
 };
 
@@ -195,6 +196,7 @@ void Solve(Task& task, const Config& config, const PlanOptions& options) {
   // The search ends on its idle budget or on the clock; only the clock can
   // have stopped it once the limit has passed.
   task.stopped_on_clock = n > 2 && solution->seconds >= options.time_limit_s;
+  task.fallback = solution->fallback;
   // Never a silently wrong plan: every tour is checked independently.
   Result<int64_t> checked = engine::CheckRouting(problem, solution->routes);
   if (!checked) {
@@ -415,6 +417,12 @@ Result<std::vector<CountyPlan>> PlanCounties(const std::vector<CountyDay>& days,
             "out: its tours may be worse than usual, and the same seed may not give them again",
             t.tier == Tier::kCenter ? days[t.county].county_code : t.depot.region_code, DepotName(t),
             options.time_limit_s));
+      }
+      if (t.fallback) {
+        plan.notes.push_back(fmt::format(
+            "{}: the route search of the {} found no feasible tours in time; its tours take the stops in a plain "
+            "order, as many per vehicle as fit, and cost more than they need to",
+            t.tier == Tier::kCenter ? days[t.county].county_code : t.depot.region_code, DepotName(t)));
       }
       for (PlannedRoute& r : t.routes) plan.routes.push_back(std::move(r));
     }

@@ -127,8 +127,12 @@ void WritePlan(json::Writer& w, const StoredPlan& p, const regions::RegionTree& 
       w.Key("parcels_out").Int(s.parcels_out);
       w.Key("load_after_g");
       whole(s.load_after_g);
-      w.Key("distance_from_prev_m").Int(s.distance_from_prev_m);
-      w.Key("arrival_s").Int(s.arrival_s);
+      // On a cut route both tell of the stops left out (the leg from another
+      // village, the time spent at the earlier ones).
+      w.Key("distance_from_prev_m");
+      whole(s.distance_from_prev_m);
+      w.Key("arrival_s");
+      whole(s.arrival_s);
       w.Key("round_trip_m").Int(s.round_trip_m);
       w.Key("cost_share_fen").Int(s.cost_share_fen);
       w.EndObject();

@@ -69,6 +69,14 @@ Result<std::vector<RoadEntry>> ParseRoadMatrixCsv(std::string_view text,
       Result<int64_t> v = text::ParseInt64(record.fields[static_cast<size_t>(k)]);
       if (!v) return CellError(record.line, k, v.error().message);
       if (*v < 0) return CellError(record.line, k, fmt::format("{} is negative", *v));
+      // Within a county no road is 10,000 km long or takes 1,000 hours; the
+      // bounds also keep every sum over a tour far from overflowing.
+      const int64_t limit = k == 2 ? kMaxRoadMetres : kMaxRoadSeconds;
+      if (*v > limit) {
+        return CellError(record.line, k,
+                         fmt::format("{} is more than {} {}, not a road inside a county", *v, limit,
+                                     k == 2 ? "metres" : "seconds"));
+      }
       values[k - 2] = *v;
     }
     e.metres = values[0];

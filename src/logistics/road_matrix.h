@@ -33,6 +33,10 @@ class AuditLog;
 
 namespace fupin::logistics {
 
+// The largest leg a road matrix may give: 10,000 km and 1,000 hours.
+inline constexpr int64_t kMaxRoadMetres = 10'000'000;
+inline constexpr int64_t kMaxRoadSeconds = 3'600'000;
+
 // Parses a road matrix file; `place` says whether a code is a place the
 // matrix may name, and `places` how to describe them in an error ("a region
 // of county …"). Every error is kInvalidArgument with a message naming the

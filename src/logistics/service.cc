@@ -57,7 +57,7 @@ std::string JoinLines(const std::vector<std::string>& lines) {
 // see: the station routes from depots inside it whole; a station route from
 // the depot above it (a village's station) cut to its stops inside it, with
 // the cost of those stops and nothing that tells of the others (no distance,
-// duration, loads on board or load profile); no center tours; its villages;
+// duration, loads on board, load profile, leg lengths or arrival times); no center tours; its villages;
 // the notes about places inside it. Totals from what is kept, the villages'
 // part of the center's tours included, so that cost = the villages' costs.
 StoredPlan PartOf(StoredPlan p, std::string_view code, const regions::RegionTree& tree) {
@@ -84,6 +84,7 @@ StoredPlan PartOf(StoredPlan p, std::string_view code, const regions::RegionTree
         r.delivery_g += s.delivery_g;
         r.pickup_g += s.pickup_g;
         s.load_after_g = 0;
+        s.distance_from_prev_m = s.arrival_s = 0;
       }
       r.stops = std::move(kept);
     }

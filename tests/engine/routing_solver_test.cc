@@ -258,67 +258,74 @@ double PenalisedCost(const RoutingProblem& p, const Routes& routes, hgs::Penalti
 // exchange of two stops and no reversal after a stop within a route may lower
 // the penalised cost: checked by brute force with costs recomputed from
 // scratch, which catches any move the search prices wrongly.
+// The same with the parameters of 40–99 stops (8 neighbours) on 9 stops, where
+// 8 neighbours are again all the others.
 TEST(RoutingLocalSearch, LeavesNoImprovingSimpleMove) {
-  const hgs::Params params;
   int checked = 0;
-  for (const Shape& shape : {Shape{"CvrpAsymmetric", false, true}, Shape{"VrpspdAsymmetric", true, true},
-                             Shape{"VrpspdAsymmetricDuration", true, true, true}, Shape{"Cvrp"}}) {
-    for (uint64_t seed = 1; seed <= 3; ++seed) {
-      SCOPED_TRACE(std::string(shape.name) + ", seed " + std::to_string(seed));
-      const RoutingProblem p = RandomProblem(shape, 18, seed * 31);
-      const hgs::Data data(p, params);
-      hgs::Rng rng(seed);
-      hgs::Split split(data);
-      hgs::LocalSearch search(data, params, rng);
-      // Moderate prices, so that some routes stay over their limits.
-      const hgs::Penalties pen{5, 2};
-      hgs::Individual indiv(data);
-      for (int s = 1; s < p.n; ++s) indiv.giant.push_back(s);
-      rng.Shuffle(indiv.giant);
-      split.Run(indiv, pen);
-      const double before = PenalisedCost(p, indiv.routes, pen);
-      search.Run(indiv, pen, hgs::Deadline(60));
-      const Routes routes = indiv.routes;
-      const double after = PenalisedCost(p, routes, pen);
-      EXPECT_LE(after, before + 1e-6);
+  for (const int stops : {18, 9}) {
+    // Vidal's parameters (20 neighbours) on 18 stops; those of 40–99 stops on 9.
+    const hgs::Params params = stops == 18 ? hgs::Params::ForStops(stops) : hgs::Params::ForStops(60);
+    ASSERT_GE(params.granularity, stops - 1);
+    for (const Shape& shape : {Shape{"CvrpAsymmetric", false, true}, Shape{"VrpspdAsymmetric", true, true},
+                               Shape{"VrpspdAsymmetricDuration", true, true, true}, Shape{"Cvrp"}}) {
+      for (uint64_t seed = 1; seed <= 3; ++seed) {
+        SCOPED_TRACE(std::string(shape.name) + ", " + std::to_string(stops) + " stops, seed " + std::to_string(seed));
+        const RoutingProblem p = RandomProblem(shape, stops, seed * 31);
+        const hgs::Data data(p, params);
+        hgs::Rng rng(seed);
+        hgs::Split split(data);
+        hgs::LocalSearch search(data, params, rng);
+        // Moderate prices, so that some routes stay over their limits.
+        const hgs::Penalties pen{5, 2};
+        hgs::Individual indiv(data);
+        for (int s = 1; s < p.n; ++s) indiv.giant.push_back(s);
+        rng.Shuffle(indiv.giant);
+        split.Run(indiv, pen);
+        const double before = PenalisedCost(p, indiv.routes, pen);
+        search.Run(indiv, pen, hgs::Deadline(60));
+        const Routes routes = indiv.routes;
+        const double after = PenalisedCost(p, routes, pen);
+        EXPECT_LE(after, before + 1e-6);
 
-      auto improves = [&](const Routes& changed) { return PenalisedCost(p, changed, pen) < after - 1e-6; };
-      for (size_t a = 0; a < routes.size(); ++a) {
-        for (size_t i = 0; i < routes[a].size(); ++i) {
-          // Relocate routes[a][i] to every place of every route, or alone.
-          Routes without = routes;
-          const int stop = without[a][i];
-          without[a].erase(without[a].begin() + static_cast<long>(i));
-          Routes alone = without;
-          alone.push_back({stop});
-          EXPECT_FALSE(improves(alone)) << "stop " << stop << " alone";
-          for (size_t b = 0; b < without.size(); ++b) {
-            for (size_t k = 0; k <= without[b].size(); ++k) {
-              Routes moved = without;
-              moved[b].insert(moved[b].begin() + static_cast<long>(k), stop);
-              EXPECT_FALSE(improves(moved)) << "stop " << stop << " to route " << b << " place " << k;
+        auto improves = [&](const Routes& changed) { return PenalisedCost(p, changed, pen) < after - 1e-6; };
+        for (size_t a = 0; a < routes.size(); ++a) {
+          for (size_t i = 0; i < routes[a].size(); ++i) {
+            // Relocate routes[a][i] to every place of every route, or alone.
+            Routes without = routes;
+            const int stop = without[a][i];
+            without[a].erase(without[a].begin() + static_cast<long>(i));
+            Routes alone = without;
+            alone.push_back({stop});
+            EXPECT_FALSE(improves(alone)) << "stop " << stop << " alone";
+            for (size_t b = 0; b < without.size(); ++b) {
+              for (size_t k = 0; k <= without[b].size(); ++k) {
+                Routes moved = without;
+                moved[b].insert(moved[b].begin() + static_cast<long>(k), stop);
+                EXPECT_FALSE(improves(moved)) << "stop " << stop << " to route " << b << " place " << k;
+              }
             }
-          }
-          // Exchange it with any other stop.
-          for (size_t b = 0; b < routes.size(); ++b) {
-            for (size_t k = 0; k < routes[b].size(); ++k) {
-              Routes swapped = routes;
-              std::swap(swapped[a][i], swapped[b][k]);
-              EXPECT_FALSE(improves(swapped)) << "swap " << stop << " and " << routes[b][k];
+            // Exchange it with any other stop.
+            for (size_t b = 0; b < routes.size(); ++b) {
+              for (size_t k = 0; k < routes[b].size(); ++k) {
+                Routes swapped = routes;
+                std::swap(swapped[a][i], swapped[b][k]);
+                EXPECT_FALSE(improves(swapped)) << "swap " << stop << " and " << routes[b][k];
+              }
             }
-          }
-          // Reverse the stops after it up to any later one of its route.
-          for (size_t j = i + 2; j < routes[a].size(); ++j) {
-            Routes reversed = routes;
-            std::reverse(reversed[a].begin() + static_cast<long>(i) + 1, reversed[a].begin() + static_cast<long>(j) + 1);
-            EXPECT_FALSE(improves(reversed)) << "reverse after " << stop << " to position " << j;
+            // Reverse the stops after it up to any later one of its route.
+            for (size_t j = i + 2; j < routes[a].size(); ++j) {
+              Routes reversed = routes;
+              std::reverse(reversed[a].begin() + static_cast<long>(i) + 1,
+                           reversed[a].begin() + static_cast<long>(j) + 1);
+              EXPECT_FALSE(improves(reversed)) << "reverse after " << stop << " to position " << j;
+            }
           }
         }
+        ++checked;
       }
-      ++checked;
     }
   }
-  EXPECT_EQ(checked, 12);
+  EXPECT_EQ(checked, 24);
 }
 
 // ------------------------------------------------------------- small cases

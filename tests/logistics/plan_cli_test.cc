@@ -63,6 +63,8 @@ TEST_P(PlanCliTest, UsageErrorsNameTheFlag) {
       {"plan routes" + Db(), 2, "--date"},
       {"plan routes" + Db() + " --date 2020-12-28 --station 622926999000", 1, "622926999000"},
       {"plan routes" + Db() + " --date 2020-12-28 --county 622926101201", 2, "--county"},
+      {"plan routes" + Db() + " --date 2020-12-28 --county 622926101000", 2, "is a township, not a county"},
+      {"plan routes" + Db() + " --date 2020-12-28 --county 622900000000", 2, "is a prefecture, not a county"},
       {"plan routes" + Db() + " --date 2020-12-28 --station x --county 622926000000", 2, "--county"},
       {"plan routes" + Db() + " --date 2020-12-28 --format xml", 2, "--format"},
       {"plan routes" + Db() + " --date 2020-12-28 --seed 0", 2, "--seed"},

@@ -116,6 +116,9 @@ TEST_P(PlanFixesTest, AVillagesReaderSeesItsOwnStopsAndNoOtherVillage) {
   EXPECT_EQ(route.stops[0].region_code, village);
   EXPECT_EQ(route.cost_fen, route.stops[0].cost_share_fen);
   EXPECT_TRUE(route.load_profile_g.empty());
+  // Nor the leg from the village before it, nor the time spent at the earlier stops.
+  EXPECT_EQ(route.stops[0].distance_from_prev_m, 0);
+  EXPECT_EQ(route.stops[0].arrival_s, 0);
   ASSERT_EQ(part.plan.villages.size(), 1u);
   // The totals are the village's own.
   EXPECT_EQ(part.totals.villages, 1);
@@ -126,6 +129,7 @@ TEST_P(PlanFixesTest, AVillagesReaderSeesItsOwnStopsAndNoOtherVillage) {
   EXPECT_EQ(part.totals.distance_m, 0);  // the tour's length is not the village's
 
   const std::string body = PlansJson(kDate, village, *read, tree_);
+  EXPECT_NE(body.find(R"("distance_from_prev_m":null,"arrival_s":null,)"), std::string::npos) << body;
   int others = 0;
   for (const std::string& code : Villages()) {
     if (code == village) continue;
