@@ -24,6 +24,7 @@
 #include "regions/routes.h"
 #include "registry/routes.h"
 #include "reports/benefit_routes.h"
+#include "reports/indicator_routes.h"
 #include "reports/routes.h"
 
 namespace fupin::api {
@@ -70,6 +71,7 @@ void AddAllRoutes(RouteTable& table) {
   market::AddOrderRoutes(table);
   reports::AddRoutes(table);
   reports::AddBenefitRoutes(table);
+  reports::AddIndicatorRoutes(table);
   logistics::AddRoutes(table);
 }
 

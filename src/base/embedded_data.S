@@ -16,6 +16,8 @@ EMBED(fupin_settings_csv, "data/reference/settings.csv")
 EMBED(fupin_scenario_linxia_csv, "data/scenarios/linxia.csv")
 EMBED(fupin_headline_figures_csv, "data/paper/headline_figures.csv")
 EMBED(fupin_statistics_csv, "data/linxia/statistics.csv")
+EMBED(fupin_table1_csv, "data/paper/table1_gansu_ecommerce.csv")
+EMBED(fupin_indicators_json, "data/indicators/catalogue.json")
 EMBED(fupin_openapi_json, "docs/openapi.json")
 
 .section .note.GNU-stack,"",@progbits

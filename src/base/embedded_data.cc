@@ -12,6 +12,8 @@ FUPIN_DECLARE_EMBED(fupin_scenario_linxia_csv)
 FUPIN_DECLARE_EMBED(fupin_headline_figures_csv)
 FUPIN_DECLARE_EMBED(fupin_statistics_csv)
 FUPIN_DECLARE_EMBED(fupin_openapi_json)
+FUPIN_DECLARE_EMBED(fupin_table1_csv)
+FUPIN_DECLARE_EMBED(fupin_indicators_json)
 
 namespace fupin::embedded {
 namespace {
@@ -33,5 +35,7 @@ std::string_view HeadlineFiguresCsv() {
 
 std::string_view StatisticsCsv() { return View(fupin_statistics_csv_begin, fupin_statistics_csv_end); }
 std::string_view OpenApiJson() { return View(fupin_openapi_json_begin, fupin_openapi_json_end); }
+std::string_view Table1Csv() { return View(fupin_table1_csv_begin, fupin_table1_csv_end); }
+std::string_view IndicatorsJson() { return View(fupin_indicators_json_begin, fupin_indicators_json_end); }
 
 }  // namespace fupin::embedded

@@ -14,5 +14,7 @@ std::string_view ScenarioLinxiaCsv();  // data/scenarios/linxia.csv
 std::string_view HeadlineFiguresCsv(); // data/paper/headline_figures.csv
 std::string_view StatisticsCsv();      // data/linxia/statistics.csv (cited figures)
 std::string_view OpenApiJson();        // docs/openapi.json (the API document)
+std::string_view Table1Csv();          // data/paper/table1_gansu_ecommerce.csv (the paper's Table 1)
+std::string_view IndicatorsJson();     // data/indicators/catalogue.json (the indicator catalogue)
 
 }  // namespace fupin::embedded

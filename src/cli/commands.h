@@ -53,6 +53,10 @@ struct ReportOptions {
   std::string format = "table";
   std::string out;
   bool list_unreached = false;  // benefit: list the registered poor households not reached
+  std::string indicator;        // indicator, trend
+  std::optional<int> from;      // trend
+  std::optional<int> to;        // trend
+  std::string catalogue;        // an indicator catalogue file instead of the built-in one
 };
 int RunReport(const ReportOptions& o);
 

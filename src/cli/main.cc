@@ -89,12 +89,21 @@ int main(int argc, char** argv) {
 
   ReportOptions report;
   int report_year = 0;
-  auto* report_cmd =
-      app.add_subcommand("report", "Print a named report (poverty, paper-check, benefit, institutions)");
-  report_cmd->add_option("name", report.name, "Report name: poverty, paper-check, benefit, institutions")->required();
+  int report_from = 0;
+  int report_to = 0;
+  const char* report_names =
+      "poverty, paper-check, benefit, institutions, indicator, indicators, trend, coverage, logistics, "
+      "ecommerce-scale";
+  auto* report_cmd = app.add_subcommand("report", std::string("Print a named report (") + report_names + ")");
+  report_cmd->add_option("name", report.name, std::string("Report name: ") + report_names)->required();
   report_cmd->add_option("--db", report.db, "Database URL");
   auto* year_opt = report_cmd->add_option("--year", report_year, "Year (default: the latest with data)");
   report_cmd->add_option("--region", report.region, "Region code (default: the prefecture)");
+  report_cmd->add_option("--indicator", report.indicator, "indicator, trend: the indicator's code");
+  auto* from_opt = report_cmd->add_option("--from", report_from, "trend: first year (default: the first with data)");
+  auto* to_opt = report_cmd->add_option("--to", report_to, "trend: last year (default: the last with data)");
+  report_cmd->add_option("--indicators", report.catalogue,
+                         "A JSON indicator catalogue to use instead of the built-in one");
   report_cmd->add_option("--format", report.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   report_cmd->add_option("--out", report.out, "File to write instead of standard output");
@@ -229,6 +238,8 @@ int main(int argc, char** argv) {
   if (*plan_network_cmd) return RunPlanNetwork(plan_network);
   if (*report_cmd) {
     if (year_opt->count() > 0) report.year = report_year;
+    if (from_opt->count() > 0) report.from = report_from;
+    if (to_opt->count() > 0) report.to = report_to;
     return RunReport(report);
   }
   return 2;

@@ -11,7 +11,10 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "regions/tree.h"
 #include "reports/benefit.h"
+#include "reports/catalogue.h"
+#include "reports/indicator_reports.h"
 #include "reports/institutions.h"
 #include "reports/render.h"
 #include "reports/service.h"
@@ -39,10 +42,12 @@ bool IsMarketReport(const std::string& name) {
 }  // namespace
 
 int RunReport(const ReportOptions& o) {
-  if (!IsMarketReport(o.name)) {
+  const bool indicator_report = reports::IsIndicatorReport(o.name);
+  if (!IsMarketReport(o.name) && !indicator_report) {
     if (Status name = reports::CheckReportName(o.name); !name) {
       std::vector<std::string> names = reports::ReportNames();
       names.insert(names.end(), std::begin(kMarketReports), std::end(kMarketReports));
+      for (const std::string& n : reports::IndicatorReportNames()) names.push_back(n);
       return Fail(AsFlag(Error::Invalid(
           fmt::format("unknown report '{}'; valid reports: {}", o.name, fmt::join(names, ", ")), "name")));
     }
@@ -50,13 +55,47 @@ int RunReport(const ReportOptions& o) {
   if (o.list_unreached && o.name != "benefit") {
     return Fail(Error::Invalid("--list-unreached goes with the benefit report only", "--list-unreached"));
   }
+  if (!indicator_report) {
+    for (const auto& [given, flag] : {std::pair{!o.indicator.empty(), "--indicator"}, {o.from.has_value(), "--from"},
+                                      {o.to.has_value(), "--to"}, {!o.catalogue.empty(), "--indicators"}}) {
+      if (given) {
+        return Fail(Error::Invalid(fmt::format("{} goes with the {} reports only", flag,
+                                               fmt::join(reports::IndicatorReportNames(), ", ")),
+                                   flag));
+      }
+    }
+  }
+  std::optional<reports::IndicatorCatalogue> catalogue;
+  if (!o.catalogue.empty()) {
+    auto text = ReadInputFile(o.catalogue);
+    if (!text) return Fail(text.error());
+    auto parsed = reports::IndicatorCatalogue::Parse(*text);
+    if (!parsed) {
+      Error e = parsed.error();
+      e.message = o.catalogue + ": " + e.message;
+      e.field = "--indicators";
+      return Fail(e);
+    }
+    catalogue = std::move(*parsed);
+  }
   auto format = reports::ParseFormat(o.format);
   if (!format) return Fail(AsFlag(format.error()));
   auto conn = OpenDatabase(o.db, SchemaMode::kRequire);
   if (!conn) return Fail(conn.error());
   try {
     Result<reports::Report> report = Error::Internal("no report");
-    if (o.name == "benefit") {
+    if (indicator_report) {
+      regions::RegionTree tree = regions::RegionTree::Load(**conn);
+      reports::IndicatorQuery q;
+      q.report = o.name;
+      q.indicator = o.indicator;
+      q.year = o.year;
+      q.from = o.from;
+      q.to = o.to;
+      q.region = o.region;
+      q.catalogue = catalogue ? &*catalogue : nullptr;
+      report = reports::BuildIndicatorReport(**conn, tree, q);
+    } else if (o.name == "benefit") {
       report = reports::BuildBenefitReport(**conn, {o.year, o.region, o.list_unreached});
     } else if (o.name == "institutions") {
       report = reports::BuildInstitutionsReport(**conn, o.year, o.region);

@@ -29,6 +29,7 @@ std::string PlainText(const Cell& cell) {
     case Cell::Type::kInt:
     case Cell::Type::kYear: return fmt::format("{}", cell.number);
     case Cell::Type::kPercent: return text::FormatFixed(cell.number, 2);
+    case Cell::Type::kDecimal: return text::FormatFixed(cell.number, cell.decimals);
   }
   return {};
 }

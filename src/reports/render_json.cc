@@ -13,6 +13,7 @@ void WriteCell(json::Writer& w, const Cell& cell) {
     case Cell::Type::kInt:
     case Cell::Type::kYear: w.Int(cell.number); return;
     case Cell::Type::kPercent: w.Raw(text::FormatFixed(cell.number, 2)); return;
+    case Cell::Type::kDecimal: w.Raw(text::FormatFixed(cell.number, cell.decimals)); return;
   }
   w.Null();
 }

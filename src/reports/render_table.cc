@@ -18,6 +18,16 @@ std::string Shown(const Cell& cell) {
     case Cell::Type::kInt: return text::Grouped(cell.number);
     case Cell::Type::kYear: return fmt::format("{}", cell.number);
     case Cell::Type::kPercent: return text::FormatFixed(cell.number, 2);
+    case Cell::Type::kDecimal: {
+      // Grouped like the counts: 6,645.65.
+      std::string fixed = text::FormatFixed(cell.number, cell.decimals);
+      const size_t point = fixed.find('.');
+      const std::string fraction = point == std::string::npos ? "" : fixed.substr(point);
+      int64_t whole = cell.number;
+      for (int i = 0; i < cell.decimals; ++i) whole /= 10;
+      const bool minus = cell.number < 0 && whole == 0;  // -0.25: the sign is not in the whole part
+      return (minus ? "-" : "") + text::Grouped(whole) + fraction;
+    }
   }
   return {};
 }

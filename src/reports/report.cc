@@ -11,6 +11,7 @@ const char* KindName(Kind kind) {
     case Kind::kPercent: return "percent";
     case Kind::kYear: return "year";
     case Kind::kValue: return "value";
+    case Kind::kDecimal: return "decimal";
   }
   return "text";
 }

@@ -17,6 +17,7 @@ enum class Kind {
   kPercent,  // hundredths of a percent, shown with two decimals: 4220 → "42.20"
   kYear,     // a calendar year, never grouped
   kValue,    // mixed: each cell is an int, percent or year of its own (paper-check values)
+  kDecimal,  // a fixed-point number with its own decimals per cell: 123456 with 2 → "1234.56"
 };
 const char* KindName(Kind kind);
 
@@ -30,19 +31,24 @@ struct Column {
 // One value. An empty cell is "no value" (CSV "", JSON null); `text` may hold
 // what a table shows instead, such as "no data".
 struct Cell {
-  enum class Type { kEmpty, kText, kInt, kPercent, kYear };
+  enum class Type { kEmpty, kText, kInt, kPercent, kYear, kDecimal };
   Type type = Type::kEmpty;
-  int64_t number = 0;  // kInt: the count; kPercent: hundredths of a percent; kYear: the year
+  int64_t number = 0;  // kInt: the count; kPercent: hundredths of a percent; kYear: the year;
+                       // kDecimal: the value times 10^decimals
   std::string text;    // kText: the text; kEmpty: what a table shows (may be "")
+  int decimals = 0;    // kDecimal only
 
   static Cell Empty(std::string shown = {}) { return Cell{Type::kEmpty, 0, std::move(shown)}; }
   static Cell Text(std::string s) { return Cell{Type::kText, 0, std::move(s)}; }
   static Cell Int(int64_t v) { return Cell{Type::kInt, v, {}}; }
   static Cell Percent(int64_t hundredths) { return Cell{Type::kPercent, hundredths, {}}; }
   static Cell Year(int64_t year) { return Cell{Type::kYear, year, {}}; }
+  static Cell Decimal(int64_t scaled, int decimals) { return Cell{Type::kDecimal, scaled, {}, decimals}; }
 
   bool empty() const { return type == Type::kEmpty; }
-  bool IsNumber() const { return type == Type::kInt || type == Type::kPercent || type == Type::kYear; }
+  bool IsNumber() const {
+    return type == Type::kInt || type == Type::kPercent || type == Type::kYear || type == Type::kDecimal;
+  }
   friend bool operator==(const Cell&, const Cell&) = default;
 };
 

@@ -114,3 +114,41 @@ TEST(RenderTest, YearRangesCollapseRuns) {
 
 }  // namespace
 }  // namespace fupin::reports
+
+namespace fupin::reports {
+namespace {
+
+TEST(RenderTest, DecimalsKeepTheirOwnPlacesAndGroupInTables) {
+  Report r;
+  r.name = "t";
+  r.title_zh = "表";
+  r.title_en = "T";
+  r.region_code = "622900000000";
+  r.region_name = "临夏回族自治州";
+  r.year = 2018;
+  r.columns = {{"k", "键", "key", Kind::kText}, {"v", "值", "value", Kind::kDecimal}};
+  for (const auto& [key, cell] : std::vector<std::pair<std::string, Cell>>{{"a", Cell::Decimal(664565, 2)},
+                                                                            {"b", Cell::Decimal(-25, 2)},
+                                                                            {"c", Cell::Decimal(1234567, 0)},
+                                                                            {"d", Cell::Decimal(-123456, 3)},
+                                                                            {"e", Cell::Empty("no data")}}) {
+    Row row;
+    row.cells = {Cell::Text(key), cell};
+    r.rows.push_back(row);
+  }
+  EXPECT_EQ(RenderCsv(r), "k,v\na,6645.65\nb,-0.25\nc,1234567\nd,-123.456\ne,\n");
+  const std::string json = RenderJson(r);
+  EXPECT_NE(json.find(R"("rows":[{"k":"a","v":6645.65,"total":false},{"k":"b","v":-0.25,"total":false},)"
+                      R"({"k":"c","v":1234567,"total":false},{"k":"d","v":-123.456,"total":false},)"
+                      R"({"k":"e","v":null,"total":false}])"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"({"key":"v","name_zh":"值","name_en":"value","kind":"decimal"})"), std::string::npos);
+  const std::string table = RenderTable(r);
+  for (const char* line : {" 6,645.65\n", " -0.25\n", " 1,234,567\n", " -123.456\n", " no data\n"}) {
+    EXPECT_NE(table.find(line), std::string::npos) << line << "\n" << table;
+  }
+}
+
+}  // namespace
+}  // namespace fupin::reports

@@ -63,7 +63,9 @@ TEST_F(ReportCommandTest, CsvAndJsonOfACountyAndYear) {
 TEST_F(ReportCommandTest, UnknownReportIsAUsageErrorListingTheNames) {
   CommandResult r = Report("nope");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "fupin: unknown report 'nope'; valid reports: poverty, paper-check, benefit, institutions\n");
+  EXPECT_EQ(r.err,
+            "fupin: unknown report 'nope'; valid reports: poverty, paper-check, benefit, institutions, indicator, "
+            "indicators, trend, coverage, logistics, ecommerce-scale\n");
   EXPECT_EQ(r.out, "");
 }
 
