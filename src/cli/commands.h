@@ -57,6 +57,7 @@ struct ReportOptions {
   std::optional<int> from;      // trend
   std::optional<int> to;        // trend
   std::string catalogue;        // an indicator catalogue file instead of the built-in one
+  std::string lang = "both";    // headers of tables and workbooks: zh, en or both
 };
 int RunReport(const ReportOptions& o);
 

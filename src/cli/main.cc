@@ -104,8 +104,10 @@ int main(int argc, char** argv) {
   auto* to_opt = report_cmd->add_option("--to", report_to, "trend: last year (default: the last with data)");
   report_cmd->add_option("--indicators", report.catalogue,
                          "A JSON indicator catalogue to use instead of the built-in one");
-  report_cmd->add_option("--format", report.format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
+  report_cmd->add_option("--format", report.format, "table, csv, json or xlsx (an Excel workbook)")
+      ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
+  report_cmd->add_option("--lang", report.lang, "Headers of tables and workbooks: zh, en or both (default)")
+      ->check(CLI::IsMember({"zh", "en", "both"}));
   report_cmd->add_option("--out", report.out, "File to write instead of standard output");
   report_cmd->add_flag("--list-unreached", report.list_unreached,
                        "benefit: list the registered poor households the ledger did not reach, by village");

@@ -2,6 +2,8 @@
 // marketplace's benefit and institutions reports, src/reports/benefit.h and
 // institutions.h) and renders it as a table, CSV or JSON on stdout or into
 // --out, atomically.
+#include <unistd.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "reports/indicator_reports.h"
 #include "reports/institutions.h"
 #include "reports/render.h"
+#include "reports/render_xlsx.h"
 #include "reports/service.h"
 
 namespace fupin::cli {
@@ -80,12 +83,19 @@ int RunReport(const ReportOptions& o) {
   }
   auto format = reports::ParseFormat(o.format);
   if (!format) return Fail(AsFlag(format.error()));
+  auto lang = reports::ParseLang(o.lang);
+  if (!lang) return Fail(AsFlag(lang.error()));
+  const bool to_stdout = o.out.empty() || o.out == "-";
+  if (*format == reports::Format::kXlsx && to_stdout && isatty(STDOUT_FILENO)) {
+    return Fail(Error::Invalid("--format xlsx writes a workbook: give --out FILE.xlsx (or redirect the output)",
+                               "--out"));
+  }
   auto conn = OpenDatabase(o.db, SchemaMode::kRequire);
   if (!conn) return Fail(conn.error());
   try {
     Result<reports::Report> report = Error::Internal("no report");
+    regions::RegionTree tree = regions::RegionTree::Load(**conn);
     if (indicator_report) {
-      regions::RegionTree tree = regions::RegionTree::Load(**conn);
       reports::IndicatorQuery q;
       q.report = o.name;
       q.indicator = o.indicator;
@@ -103,7 +113,21 @@ int RunReport(const ReportOptions& o) {
       report = reports::BuildReport(**conn, {o.name, o.year, o.region});
     }
     if (!report) return Fail(AsFlag(report.error()));
-    Status written = WriteFileAtomic(o.out, reports::Render(*report, *format));
+    std::string bytes;
+    if (*format == reports::Format::kXlsx) {
+      reports::XlsxOptions x;
+      x.lang = *lang;
+      x.tree = &tree;
+      x.computed_from = (*conn)->dialect() == db::Dialect::kPostgres
+                            ? "the records of a Fupin database on PostgreSQL (fupin report)"
+                            : "the records of a Fupin database on SQLite (fupin report)";
+      auto workbook = reports::RenderXlsx(*report, x);
+      if (!workbook) return Fail(workbook.error());
+      bytes = std::move(*workbook);
+    } else {
+      bytes = reports::Render(*report, *format, *lang);
+    }
+    Status written = WriteFileAtomic(o.out, bytes);
     if (!written) return Fail(written.error());
   } catch (const db::DbError& e) {
     return Fail(Error::Unavailable(std::string("database error: ") + e.what()));

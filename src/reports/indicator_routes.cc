@@ -11,6 +11,7 @@
 #include "reports/benefit.h"
 #include "reports/indicator_reports.h"
 #include "reports/render.h"
+#include "reports/render_xlsx.h"
 #include "reports/service.h"
 
 namespace fupin::reports {
@@ -29,14 +30,16 @@ Result<std::optional<int>> Year(Call& call, std::string_view name) {
 
 // One handler for every report of `name`.
 Response Named(Call& call, const std::string& name) {
-  if (Status s = api::CheckQuery(call.request, {"region", "year", "indicator", "from", "to", "format"}); !s) {
+  if (Status s = api::CheckQuery(call.request, {"region", "year", "indicator", "from", "to", "format", "lang"}); !s) {
     return ErrorResponse(s.error());
   }
   const std::string format_name = call.request.Query("format").value_or("json");
-  if (format_name != "json" && format_name != "csv") {
+  if (format_name != "json" && format_name != "csv" && format_name != "xlsx") {
     return ErrorResponse(
-        Error::Invalid("unknown format '" + format_name + "'; valid formats here: json, csv", "format"));
+        Error::Invalid("unknown format '" + format_name + "'; valid formats here: json, csv, xlsx", "format"));
   }
+  auto lang = ParseLang(call.request.Query("lang").value_or("both"));
+  if (!lang) return ErrorResponse(lang.error());
   auto year = Year(call, "year");
   if (!year) return ErrorResponse(year.error());
   auto from = Year(call, "from");
@@ -86,6 +89,20 @@ Response Named(Call& call, const std::string& name) {
     throw;
   }
   if (!report) return ErrorResponse(report.error());
+  if (format_name == "xlsx") {
+    XlsxOptions x;
+    x.lang = *lang;
+    x.tree = call.services.tree;
+    x.computed_from = "the records of this Fupin server's database (GET /api/v1/reports/" + name + ")";
+    auto workbook = RenderXlsx(*report, x);
+    if (!workbook) return ErrorResponse(workbook.error());
+    Response r;
+    r.content_type = kXlsxContentType;
+    r.body = std::move(*workbook);
+    r.compressible = false;  // a zip already
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + XlsxFileName(*report) + "\"");
+    return r;
+  }
   if (format_name == "csv") {
     Response r;
     r.content_type = "text/csv; charset=utf-8";

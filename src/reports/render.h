@@ -12,7 +12,8 @@
 //           title_en}], rows [{<column key>: value, …, "total": bool
 //           [, "section": key]}], notes [..], summary. Numbers are integers or
 //           fixed two-decimal numbers (42.20), never binary doubles; no value is null.
-// Every output ends with a newline.
+//   xlsx  — an Excel workbook (render_xlsx.h).
+// Every text output ends with a newline.
 #include <string>
 #include <string_view>
 
@@ -21,13 +22,21 @@
 
 namespace fupin::reports {
 
-enum class Format { kTable, kCsv, kJson };
+enum class Format { kTable, kCsv, kJson, kXlsx };
 
-// "table", "csv" or "json"; kInvalidArgument (field "format") otherwise.
+// "table", "csv", "json" or "xlsx"; kInvalidArgument (field "format") otherwise.
 Result<Format> ParseFormat(std::string_view name);
 
-std::string Render(const Report& report, Format format);
-std::string RenderTable(const Report& report);
+// The language of the column headers of a table or a workbook: both (a
+// Chinese line, then an English one), Chinese or English. CSV headers are the
+// stable keys and JSON carries both names, whatever the language.
+enum class Lang { kBoth, kZh, kEn };
+// "both", "zh" or "en"; kInvalidArgument (field "lang") otherwise.
+Result<Lang> ParseLang(std::string_view name);
+
+// Table, CSV or JSON (an xlsx workbook: render_xlsx.h, which needs more).
+std::string Render(const Report& report, Format format, Lang lang = Lang::kBoth);
+std::string RenderTable(const Report& report, Lang lang = Lang::kBoth);
 std::string RenderCsv(const Report& report);
 std::string RenderJson(const Report& report);
 

@@ -38,11 +38,12 @@ void TrimRight(std::string& line) {
 
 class Table {
  public:
-  explicit Table(const Report& report) : report_(report) {
+  Table(const Report& report, Lang lang) : report_(report) {
     widths_.resize(report.columns.size(), 0);
     for (size_t i = 0; i < report.columns.size(); ++i) {
       const Column& c = report.columns[i];
-      widths_[i] = std::max(text::DisplayWidth(c.name_zh), text::DisplayWidth(c.name_en));
+      widths_[i] = std::max(lang == Lang::kEn ? 0 : text::DisplayWidth(c.name_zh),
+                            lang == Lang::kZh ? 0 : text::DisplayWidth(c.name_en));
     }
     for (const Row& row : report.rows) {
       for (size_t i = 0; i < widths_.size() && i < row.cells.size(); ++i) {
@@ -86,8 +87,8 @@ class Table {
 
 }  // namespace
 
-std::string RenderTable(const Report& report) {
-  Table table(report);
+std::string RenderTable(const Report& report, Lang lang) {
+  Table table(report, lang);
   std::string out = fmt::format("{} {}: {} {}, {}\n\n", report.title_zh, report.title_en, report.region_name,
                                 report.region_code, report.year);
   std::vector<std::string> zh, en;
@@ -95,8 +96,8 @@ std::string RenderTable(const Report& report) {
     zh.push_back(c.name_zh);
     en.push_back(c.name_en);
   }
-  out += table.Line(zh);
-  out += table.Line(en);
+  if (lang != Lang::kEn) out += table.Line(zh);
+  if (lang != Lang::kZh) out += table.Line(en);
   out += table.Rule();
   if (report.sections.empty()) {
     for (const Row& row : report.rows) {

@@ -99,10 +99,30 @@ TEST(RenderTest, ParseFormatNamesTheValidFormats) {
   EXPECT_EQ(*ParseFormat("csv"), Format::kCsv);
   EXPECT_EQ(*ParseFormat("json"), Format::kJson);
   EXPECT_EQ(*ParseFormat("table"), Format::kTable);
-  auto bad = ParseFormat("xlsx");
+  EXPECT_EQ(*ParseFormat("xlsx"), Format::kXlsx);
+  auto bad = ParseFormat("xls");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "format");
-  EXPECT_NE(bad.error().message.find("table, csv, json"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("table, csv, json, xlsx"), std::string::npos);
+  EXPECT_EQ(*ParseLang("zh"), Lang::kZh);
+  EXPECT_EQ(*ParseLang("en"), Lang::kEn);
+  EXPECT_EQ(*ParseLang("both"), Lang::kBoth);
+  auto fr = ParseLang("fr");
+  ASSERT_FALSE(fr.ok());
+  EXPECT_EQ(fr.error().field, "lang");
+}
+
+TEST(RenderTest, OneLanguageTableHasOneHeaderLine) {
+  const std::string zh = RenderTable(Sample(), Lang::kZh);
+  const std::string en = RenderTable(Sample(), Lang::kEn);
+  const std::string both = RenderTable(Sample(), Lang::kBoth);
+  EXPECT_NE(zh.find("贫困发生率%"), std::string::npos);
+  EXPECT_EQ(zh.find("incidence %"), std::string::npos);
+  EXPECT_NE(en.find("incidence %"), std::string::npos);
+  EXPECT_EQ(en.find("贫困发生率%"), std::string::npos);
+  EXPECT_NE(both.find("贫困发生率%"), std::string::npos);
+  EXPECT_NE(both.find("incidence %"), std::string::npos);
+  EXPECT_EQ(both, RenderTable(Sample()));
 }
 
 TEST(RenderTest, YearRangesCollapseRuns) {
