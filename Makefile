@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 DB ?= sqlite:fupin.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build demo test bench bench-routing clean
+.PHONY: setup build demo test bench bench-routing bench-reports clean
 
 setup:
 	@scripts/setup
@@ -28,6 +28,11 @@ bench: setup build
 BENCH_SECONDS ?= 10
 bench-routing: setup build
 	@bench/routing.sh $(BENCH_SECONDS)
+
+# Every report for the whole prefecture at REPORT_SCALE, on SQLite and PostgreSQL.
+REPORT_SCALE ?= 1
+bench-reports: setup build
+	@bench/reports.sh $(REPORT_SCALE)
 
 clean:
 	rm -rf $(BUILD_DIR)

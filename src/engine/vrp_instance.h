@@ -62,7 +62,8 @@ struct VrpInstance {
 // most 10^12 after scaling.
 // Errors: Error::Invalid whose message reads "line N: reason" and whose field
 // is "line N" (for a missing section or key: the last line of the file). Never
-// crashes or throws, whatever the input.
+// crashes or throws, whatever the input, short of memory: DIMENSION is at most
+// 20,000, and the full matrix of that many nodes takes 3.2 GB.
 Result<VrpInstance> ParseVrpInstance(std::string_view text);
 
 // `cost` in reported units: cost / cost_scale. Exact when cost_scale is a power

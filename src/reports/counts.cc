@@ -9,7 +9,6 @@
 #include "regions/tree.h"
 #include "registry/model.h"
 #include "registry/stats.h"
-#include "reports/benefit.h"
 
 namespace fupin::reports {
 
@@ -221,22 +220,25 @@ class CountLoader {
     }
     SetSource("benefit", has);
     if (!has) return;
-    const regions::Region* root = tree_.Root();
-    if (!root) return;
     // The benefit report's definitions (reports/benefit.h): reached = net
-    // credits above zero; registered poor = poor or monitored that year, or
-    // exited that year.
-    BenefitInput in = LoadBenefit(conn_, tree_, *root, table_.year_);
-    std::set<int64_t> poor;
-    for (const RegisteredPoor& p : in.poor) poor.insert(p.household_id);
-    for (const HouseholdCredit& c : in.credits) {
-      if (c.credited_fen <= 0) continue;
-      Add("households_reached", c.village_code, 1);
-      Add("ecommerce_income_fen", c.village_code, c.credited_fen);
-      if (poor.contains(c.household_id)) {
-        Add("poor_households_reached", c.village_code, 1);
-        Add("poor_gain_fen", c.village_code, c.credited_fen - c.local_value_fen);
-      }
+    // credits of the year above zero; registered poor = poor or monitored that
+    // year, or exited that year. Only the households of the ledger are read,
+    // each joined to its register row by key.
+    auto st = conn_.Prepare(
+        "SELECT r.village_code, COUNT(*), SUM(r.credited), "
+        "SUM(CASE WHEN h.household_id IS NULL THEN 0 ELSE 1 END), "
+        "SUM(CASE WHEN h.household_id IS NULL THEN 0 ELSE r.credited - r.local_value END) FROM ("
+        "SELECT household_id, village_code, SUM(amount_fen) AS credited, SUM(COALESCE(local_value_fen, 0)) AS "
+        "local_value FROM ledger WHERE year = ? GROUP BY household_id, village_code HAVING SUM(amount_fen) > 0) r "
+        "LEFT JOIN household_years h ON h.household_id = r.household_id AND h.year = ? AND (h.status IN ('poor', "
+        "'monitored') OR (h.status = 'exited' AND h.exit_year = ?)) GROUP BY r.village_code");
+    st->Bind(1, table_.year_).Bind(2, table_.year_).Bind(3, table_.year_);
+    while (st->Step()) {
+      const std::string code = st->Text(0);
+      Add("households_reached", code, st->Int(1));
+      Add("ecommerce_income_fen", code, st->Int(2));
+      Add("poor_households_reached", code, st->Int(3));
+      Add("poor_gain_fen", code, st->Int(4));
     }
   }
 

@@ -63,6 +63,9 @@ Response Named(Call& call, const std::string& name) {
   if (!where) return ErrorResponse(where.error());
   const accounts::Action action =
       name == "logistics" ? accounts::Action::kReadLogistics : accounts::Action::kReadIndicators;
+  if (name == "paper-check" && region && *where != call.services.tree->Root()) {
+    return ErrorResponse(Error::Invalid("no region choice for paper-check: it covers the whole prefecture", "region"));
+  }
   // paper-check covers the whole prefecture: only a grant over it may read it.
   const std::string& checked = name == "paper-check" ? call.services.tree->Root()->code : (*where)->code;
   if (Status s = accounts::Check(*call.services.tree, *call.principal, action, checked); !s) {

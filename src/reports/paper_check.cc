@@ -207,12 +207,7 @@ constexpr std::pair<std::string_view, std::string_view> kNotRecorded[] = {
     {"area", "the records hold no areas: the region tree has codes and names, not boundaries"},
     {"minority_share", "the registry records no ethnicity"},
     {"poverty_incidence_national", "the records cover Linxia only"},
-    {"ecommerce_service_centers", "no logistics facility records yet (county service centers)"},
-    {"ecommerce_service_stations", "no logistics facility records yet (township service stations)"},
     {"demonstration_counties", "the platform records no demonstration-county designations"},
-    {"new_township_stations", "no logistics facility records yet (township service stations)"},
-    {"new_village_stations", "no logistics facility records yet (village service points)"},
-    {"poverty_stricken_villages_covered", "no logistics facility records yet (village service points)"},
     {"incubator_parks", "the platform records no incubator parks"},
     {"incubator_enterprises", "the platform records no incubator parks"},
     {"questionnaires", "no survey records yet"},
@@ -237,6 +232,13 @@ class Checker {
       if (k == key) return NotAnswerable(std::string(reason));
     }
     if (IsMarketFigure(key)) return Market(key, year_text, scope, published, ReadingOf(note));
+    if (IsFacilityFigure(key)) {
+      if (scope != "Linxia prefecture") return NotAnswerable("the network's figures are read for the prefecture");
+      if (!in_.any_facilities) return NotAnswerable("no logistics facility records");
+      auto it = in_.facilities.find({key, year_text});
+      if (it == in_.facilities.end()) return NotAnswerable("the network's figures for this year were not read");
+      return CompareCount(published, it->second.first, it->second.second);
+    }
     if (key == "county_level_units") {
       int64_t n = 0;
       for (const regions::Region* c : in_.tree->Children(root_.code)) n += c->level == regions::Level::kCounty;
@@ -452,6 +454,53 @@ bool IsMarketFigure(std::string_view key) {
   return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
 }
 
+bool IsFacilityFigure(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {"ecommerce_service_centers", "ecommerce_service_stations",
+                                               "new_township_stations", "new_village_stations",
+                                               "poverty_stricken_villages_covered"};
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+}
+
+std::pair<int64_t, std::string> LoadFacilityFigure(db::Connection& conn, std::string_view key, int year) {
+  const std::string first = fmt::format("{:04d}-01-01", year);
+  const std::string last = fmt::format("{:04d}-12-31", year);
+  auto count = [&](const char* sql, std::vector<std::string> args) {
+    auto st = conn.Prepare(sql);
+    for (size_t i = 0; i < args.size(); ++i) st->Bind(static_cast<int>(i + 1), args[i]);
+    return st->Step() ? st->Int(0) : int64_t{0};
+  };
+  const char* open_at_end =
+      "SELECT COUNT(*) FROM logistics_facilities WHERE tier = ? AND opened_on <= ? AND (closed_on IS NULL OR "
+      "closed_on > ?)";
+  const char* opened_in =
+      "SELECT COUNT(*) FROM logistics_facilities WHERE tier = ? AND opened_on >= ? AND opened_on <= ?";
+  if (key == "ecommerce_service_centers") {
+    return {count(open_at_end, {"center", last, last}),
+            fmt::format("county service centers open at the end of {} (logistics facilities)", year)};
+  }
+  if (key == "ecommerce_service_stations") {
+    return {count(open_at_end, {"station", last, last}),
+            fmt::format("township service stations open at the end of {} (logistics facilities)", year)};
+  }
+  if (key == "new_township_stations") {
+    return {count(opened_in, {"station", first, last}),
+            fmt::format("township service stations opened in {} (logistics facilities)", year)};
+  }
+  if (key == "new_village_stations") {
+    return {count(opened_in, {"point", first, last}),
+            fmt::format("village service points opened in {} (logistics facilities)", year)};
+  }
+  auto st = conn.Prepare(
+      "SELECT COUNT(DISTINCT f.serves_region_code) FROM logistics_facilities f JOIN village_years y ON "
+      "y.village_code = f.serves_region_code AND y.year = ? AND y.status IN ('poor', 'exited') WHERE f.tier = "
+      "'point' AND f.opened_on <= ? AND (f.closed_on IS NULL OR f.closed_on > ?)");
+  st->Bind(1, year).Bind(2, last).Bind(3, last);
+  const int64_t covered = st->Step() ? st->Int(0) : 0;
+  return {covered, fmt::format("registered poor villages (poor or exited in {}) with a village service point open "
+                               "at the end of {}",
+                               year, year)};
+}
+
 MarketFigures LoadMarketFigures(db::Connection& conn, const regions::RegionTree& tree, std::string_view period,
                                 const regions::Region& region) {
   MarketFigures f;
@@ -632,8 +681,19 @@ Result<Report> LoadPaperCheck(db::Connection& conn, const regions::RegionTree& t
   // The marketplace's figures for each e-commerce row's period and scope.
   auto headline = Table::Parse(in.headline_csv, "headline_figures.csv", {"key", "year", "scope"});
   if (!headline) return headline.error();
+  in.any_facilities = db::QueryInt(conn, "SELECT COUNT(*) FROM (SELECT 1 FROM logistics_facilities LIMIT 1) t")
+                           .value_or(0) > 0;
   for (size_t i = 0; i < headline->size(); ++i) {
-    if (!IsMarketFigure(headline->Get(i, "key"))) continue;
+    const std::string key = headline->Get(i, "key");
+    if (in.any_facilities && IsFacilityFigure(key)) {
+      const std::string year_text = headline->Get(i, "year");
+      auto y = text::ParseInt64(year_text);
+      if (y && *y >= 2000 && *y <= 2100 && !in.facilities.contains({key, year_text})) {
+        in.facilities[{key, year_text}] = LoadFacilityFigure(conn, key, static_cast<int>(*y));
+      }
+      continue;
+    }
+    if (!IsMarketFigure(key)) continue;
     const std::string period = headline->Get(i, "year");
     const regions::Region* region = ScopeRegion(tree, headline->Get(i, "scope"));
     auto digit_or_dash = [](char c) { return c == '-' || (c >= '0' && c <= '9'); };

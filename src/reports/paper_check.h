@@ -62,9 +62,23 @@ struct PaperCheckInput {
   // The marketplace's figures by (period, region code), for the e-commerce
   // rows of the headline figures; a row without its entry is not answerable.
   std::map<std::pair<std::string, std::string>, MarketFigures> market;
+  // The facility figures by (key, year) with their basis, for the network rows;
+  // any_facilities false: the records hold no facilities (not answerable).
+  bool any_facilities = false;
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, std::string>> facilities;
   std::string_view headline_csv;    // data/paper/headline_figures.csv
   std::string_view statistics_csv;  // data/linxia/statistics.csv
 };
+
+// The logistics network's figures the paper states (headline keys): county
+// service centers and township stations open at the end of a year, stations
+// and village points opened during a year, registered poor villages with a
+// point open at the end of a year.
+bool IsFacilityFigure(std::string_view key);
+
+// The value of facility figure `key` for `year` from the facility records,
+// with how it was counted. Throws db::DbError.
+std::pair<int64_t, std::string> LoadFacilityFigure(db::Connection& conn, std::string_view key, int year);
 
 // Builds the report. Pure. kInternal when a CSV lacks a column it needs.
 Result<Report> PaperCheckReport(const PaperCheckInput& input);

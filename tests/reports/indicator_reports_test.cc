@@ -16,6 +16,7 @@
 #include "logistics/logistics_fixture.h"
 #include "reports/catalogue.h"
 #include "reports/counts.h"
+#include "reports/paper_check.h"
 #include "reports/poverty.h"
 #include "reports/render.h"
 #include "testing/api_json.h"
@@ -506,6 +507,54 @@ TEST_P(IndicatorDemoTest, BadRequestsSayWhatIsValid) {
   EXPECT_TRUE(early->At(early->rows[2], "value").IsNumber());
 }
 
+// paper-check reads the paper's network figures from the facilities: the demo builds them as the paper says.
+TEST_P(IndicatorDemoTest, PaperCheckReadsTheNetworkFromTheFacilities) {
+  auto report = LoadPaperCheck(conn(), tree_, 2020);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  const std::string open = "opened_on <= ? AND (closed_on IS NULL OR closed_on > ?)";
+  struct Case {
+    const char* figure;
+    int64_t published;
+    std::string sql;
+    std::vector<std::string> params;
+  };
+  const Case cases[] = {
+      {"ecommerce_service_centers",
+       8,
+       "SELECT COUNT(*) FROM logistics_facilities WHERE tier = 'center' AND " + open,
+       {"2016-12-31", "2016-12-31"}},
+      {"ecommerce_service_stations",
+       25,
+       "SELECT COUNT(*) FROM logistics_facilities WHERE tier = 'station' AND " + open,
+       {"2016-12-31", "2016-12-31"}},
+      {"new_township_stations",
+       33,
+       "SELECT COUNT(*) FROM logistics_facilities WHERE tier = 'station' AND opened_on LIKE '2018-%'",
+       {}},
+      {"new_village_stations",
+       214,
+       "SELECT COUNT(*) FROM logistics_facilities WHERE tier = 'point' AND opened_on LIKE '2018-%'",
+       {}},
+      {"poverty_stricken_villages_covered",
+       560,
+       "SELECT COUNT(*) FROM village_years y WHERE y.year = 2018 AND y.status IN ('poor', 'exited') AND EXISTS "
+       "(SELECT 1 FROM logistics_facilities f WHERE f.tier = 'point' AND f.serves_region_code = y.village_code AND "
+       "f.opened_on <= '2018-12-31')",
+       {}},
+  };
+  for (const Case& c : cases) {
+    const Row* found = nullptr;
+    for (const Row& row : report->rows) {
+      if (row.section == "paper" && report->At(row, "figure").text == c.figure) found = &row;
+    }
+    ASSERT_NE(found, nullptr) << c.figure;
+    const int64_t expected = SelectInt(conn(), c.sql, c.params);
+    EXPECT_EQ(expected, c.published) << c.figure;
+    EXPECT_EQ(report->At(*found, "computed_value"), Cell::Int(expected)) << c.figure;
+    EXPECT_EQ(report->At(*found, "result").text, "match") << c.figure << ": " << report->At(*found, "reason").text;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, IndicatorDemoTest, ::testing::ValuesIn(fupin::testing::AllBackends()),
                          fupin::testing::BackendName);
 
@@ -619,8 +668,8 @@ TEST_P(IndicatorApiTest, ReportsWithinTheCallersGrant) {
         Case{"/api/v1/reports/coverage?colour=red", "colour"}, Case{"/api/v1/reports/coverage?format=xml", "format"},
         Case{"/api/v1/reports/trend?indicator=poor_people&year=2018", "year"},
         Case{"/api/v1/reports/poverty?indicator=poor_people", "indicator"},
-        Case{"/api/v1/reports/coverage?year=2011", "year"},
-        Case{"/api/v1/reports/coverage?region=nowhere", "region"}}) {
+        Case{"/api/v1/reports/coverage?year=2011", "year"}, Case{"/api/v1/reports/coverage?region=nowhere", "region"},
+        Case{"/api/v1/reports/paper-check?region=622923000000", "region"}}) {
     HttpResponse r = official.Get(c.target);
     EXPECT_EQ(r.status, 400) << c.target << ": " << r.body;
     EXPECT_EQ(ErrorField(r), c.field) << c.target << ": " << r.body;
