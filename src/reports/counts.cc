@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "db/database.h"
@@ -134,9 +135,12 @@ class CountLoader {
     }
   }
 
-  bool Exists(std::string_view sql, const std::vector<std::string>& args) {
+  // Whether `sql` returns a row, with `args` bound as text, then `year` when given.
+  // The statement is closed on return: PostgreSQL runs one at a time per connection.
+  bool Exists(std::string_view sql, const std::vector<std::string>& args, std::optional<int> year = std::nullopt) {
     auto st = conn_.Prepare(sql);
     for (size_t i = 0; i < args.size(); ++i) st->Bind(static_cast<int>(i + 1), args[i]);
+    if (year) st->Bind(static_cast<int>(args.size() + 1), *year);
     return st->Step();
   }
 
@@ -150,9 +154,7 @@ class CountLoader {
 
   bool RegistryHasYear() {
     if (!registry_checked_) {
-      auto st = conn_.Prepare("SELECT 1 FROM household_years WHERE year = ? LIMIT 1");
-      st->Bind(1, table_.year_);
-      registry_has_year_ = st->Step();
+      registry_has_year_ = Exists("SELECT 1 FROM household_years WHERE year = ? LIMIT 1", {}, table_.year_);
       registry_checked_ = true;
     }
     return registry_has_year_;
@@ -211,13 +213,7 @@ class CountLoader {
   }
 
   void Benefit() {
-    bool has = false;
-    {
-      // Closed before the next statement: PostgreSQL runs one at a time per connection.
-      auto any = conn_.Prepare("SELECT 1 FROM ledger WHERE year = ? LIMIT 1");
-      any->Bind(1, table_.year_);
-      has = any->Step();
-    }
+    const bool has = Exists("SELECT 1 FROM ledger WHERE year = ? LIMIT 1", {}, table_.year_);
     SetSource("benefit", has);
     if (!has) return;
     // The benefit report's definitions (reports/benefit.h): reached = net

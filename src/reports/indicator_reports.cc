@@ -44,6 +44,28 @@ std::vector<const regions::Region*> ListedChildren(const regions::RegionTree& tr
   return out;
 }
 
+// A report's head: name, titles, region and year.
+Report Head(const char* name, std::string title_zh, std::string title_en, const regions::Region& region, int year) {
+  Report r;
+  r.name = name;
+  r.title_zh = std::move(title_zh);
+  r.title_en = std::move(title_en);
+  r.region_code = region.code;
+  r.region_name = region.name;
+  r.year = year;
+  return r;
+}
+
+// The note on the residents' committees a by-region report leaves out.
+void NoteOmitted(Report& r, int64_t omitted) {
+  if (omitted > 0) {
+    r.notes.push_back(
+        fmt::format("{} residents' committees (居委会, urban communities) with nothing recorded are "
+                    "not listed",
+                    omitted));
+  }
+}
+
 std::vector<Cell> RegionCells(const regions::Region& r) {
   return {Cell::Text(regions::LevelName(r.level)), Cell::Text(r.code), Cell::Text(r.name), Cell::Text(Pinyin(r))};
 }
@@ -104,13 +126,7 @@ void AddIndicatorNotes(Report& r, const Indicator& ind) {
 
 Report DrillDown(const regions::RegionTree& tree, const regions::Region& region, int year, const Indicator& ind,
                  const CountTable& counts) {
-  Report r;
-  r.name = "indicator";
-  r.title_zh = ind.name_zh;
-  r.title_en = ind.name_en;
-  r.region_code = region.code;
-  r.region_name = region.name;
-  r.year = year;
+  Report r = Head("indicator", ind.name_zh, ind.name_en, region, year);
   r.columns = RegionColumns();
   r.columns.push_back(CountColumn("numerator", ind.numerator));
   if (!ind.denominator.empty()) r.columns.push_back(CountColumn("denominator", ind.denominator));
@@ -130,12 +146,7 @@ Report DrillDown(const regions::RegionTree& tree, const regions::Region& region,
   r.rows.push_back(std::move(total));
   AddIndicatorNotes(r, ind);
   if (!v.scaled) r.notes.push_back(fmt::format("no data for {} in {}: {}", region.name, year, v.no_data));
-  if (omitted > 0) {
-    r.notes.push_back(
-        fmt::format("{} residents' committees (居委会, urban communities) with nothing recorded are "
-                    "not listed",
-                    omitted));
-  }
+  NoteOmitted(r, omitted);
   return r;
 }
 
@@ -143,13 +154,7 @@ Report DrillDown(const regions::RegionTree& tree, const regions::Region& region,
 
 Report Overview(const regions::Region& region, int year, const IndicatorCatalogue& catalogue,
                 const CountTable& counts) {
-  Report r;
-  r.name = "indicators";
-  r.title_zh = "指标一览";
-  r.title_en = "Indicators";
-  r.region_code = region.code;
-  r.region_name = region.name;
-  r.year = year;
+  Report r = Head("indicators", "指标一览", "Indicators", region, year);
   r.columns = {{"indicator", "指标代码", "indicator", Kind::kText},
                {"name_zh", "指标", "name (zh)", Kind::kText},
                {"name_en", "名称", "name", Kind::kText},
@@ -184,13 +189,7 @@ Report Overview(const regions::Region& region, int year, const IndicatorCatalogu
 
 Report Trend(db::Connection& conn, const regions::RegionTree& tree, const regions::Region& region, const Indicator& ind,
              int from, int to) {
-  Report r;
-  r.name = "trend";
-  r.title_zh = ind.name_zh + "趋势";
-  r.title_en = ind.name_en + ", by year";
-  r.region_code = region.code;
-  r.region_name = region.name;
-  r.year = to;
+  Report r = Head("trend", ind.name_zh + "趋势", ind.name_en + ", by year", region, to);
   r.columns = {{"year", "年份", "year", Kind::kYear}};
   r.columns.push_back(CountColumn("numerator", ind.numerator));
   if (!ind.denominator.empty()) r.columns.push_back(CountColumn("denominator", ind.denominator));
@@ -219,12 +218,10 @@ struct Measure {
   const Indicator* ratio = nullptr;
 };
 
-Report ByRegion(const regions::RegionTree& tree, const regions::Region& region, int year, const CountTable& counts,
+// `head` (Head()) filled with a row per listed child of `region` and its total row.
+Report ByRegion(Report head, const regions::RegionTree& tree, const regions::Region& region, const CountTable& counts,
                 const std::vector<Measure>& measures) {
-  Report r;
-  r.region_code = region.code;
-  r.region_name = region.name;
-  r.year = year;
+  Report r = std::move(head);
   r.columns = RegionColumns();
   std::vector<std::string> keys;
   for (const Measure& m : measures) {
@@ -252,12 +249,7 @@ Report ByRegion(const regions::RegionTree& tree, const regions::Region& region, 
   for (const regions::Region* c : ListedChildren(tree, region, counts, keys, omitted))
     r.rows.push_back(row_of(*c, false));
   r.rows.push_back(row_of(region, true));
-  if (omitted > 0) {
-    r.notes.push_back(
-        fmt::format("{} residents' committees (居委会, urban communities) with nothing recorded are "
-                    "not listed",
-                    omitted));
-  }
+  NoteOmitted(r, omitted);
   return r;
 }
 
@@ -274,7 +266,7 @@ Report Coverage(const regions::RegionTree& tree, const regions::Region& region, 
   const Indicator& stations = BuiltInIndicator("station_coverage");
   const Indicator& points = BuiltInIndicator("point_coverage");
   Report r =
-      ByRegion(tree, region, year, counts,
+      ByRegion(Head("coverage", "电商物流服务覆盖", "Service coverage", region, year), tree, region, counts,
                {{{"townships", "乡镇", "townships", Kind::kInt}, "townships"},
                 {{"townships_with_station", "有服务站乡镇", "with a station", Kind::kInt}, "townships_with_station"},
                 {{"station_coverage", "服务站覆盖率%", "station coverage %", Kind::kDecimal}, "", &stations},
@@ -285,9 +277,6 @@ Report Coverage(const regions::RegionTree& tree, const regions::Region& region, 
                 {{"service_centers", "县级服务中心", "centers", Kind::kInt}, "service_centers"},
                 {{"stations", "乡镇服务站", "stations", Kind::kInt}, "stations"},
                 {{"village_points", "村级服务点", "points", Kind::kInt}, "village_points"}});
-  r.name = "coverage";
-  r.title_zh = "电商物流服务覆盖";
-  r.title_en = "Service coverage";
   r.notes.insert(r.notes.begin(),
                  {fmt::format("facilities open at the end of {} (opened on or before {}-12-31 and not closed by then)",
                               year, year),
@@ -301,16 +290,13 @@ Report Logistics(const regions::RegionTree& tree, const regions::Region& region,
   const Indicator& door = BuiltInIndicator("door_service_share");
   const Indicator& per_parcel = BuiltInIndicator("logistics_cost_per_parcel");
   Report r =
-      ByRegion(tree, region, year, counts,
+      ByRegion(Head("logistics", "农村物流共同配送", "Joint distribution", region, year), tree, region, counts,
                {{{"planned_village_days", "计划村次", "village-days", Kind::kInt}, "planned_village_days"},
                 {{"village_days_on_route", "送达到村村次", "on a route", Kind::kInt}, "village_days_on_route"},
                 {{"door_service_share", "送达到村比例%", "served on a route %", Kind::kDecimal}, "", &door},
                 {{"planned_parcels", "包裹", "parcels", Kind::kInt}, "planned_parcels"},
                 {{"logistics_cost_yuan", "物流成本(元)", "cost (yuan)", Kind::kDecimal}, "logistics_cost_fen"},
                 {{"cost_per_parcel_yuan", "单件成本(元)", "cost per parcel (yuan)", Kind::kDecimal}, "", &per_parcel}});
-  r.name = "logistics";
-  r.title_zh = "农村物流共同配送";
-  r.title_en = "Joint distribution";
   r.notes.insert(
       r.notes.begin(),
       {fmt::format("the daily joint-distribution plans stored for dates in {} (fupin plan routes)", year),
@@ -323,13 +309,7 @@ Report Logistics(const regions::RegionTree& tree, const regions::Region& region,
 // ---- ecommerce-scale: the paper's Table 1 ------------------------------------------
 
 Result<Report> EcommerceScale(const regions::Region& region, int year, const CountTable& counts) {
-  Report r;
-  r.name = "ecommerce-scale";
-  r.title_zh = "电子商务发展规模";
-  r.title_en = "E-commerce scale";
-  r.region_code = region.code;
-  r.region_name = region.name;
-  r.year = year;
+  Report r = Head("ecommerce-scale", "电子商务发展规模", "E-commerce scale", region, year);
   r.columns = {{"region", "地区", "region", Kind::kText},
                {"source", "来源", "source", Kind::kText},
                {"service_centers", "县级服务中心", "service centers", Kind::kInt},
