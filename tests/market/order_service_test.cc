@@ -11,11 +11,20 @@
 
 #include <fmt/format.h>
 
+#include "audit/model.h"
 #include "benefit/model.h"
 #include "testing/market_fixture.h"
 
 namespace fupin::testing {
 namespace {
+
+// The settlement month an ISO UTC time falls in: months are Beijing's (UTC+8),
+// so from 16:00 UTC on a month's last day a payment belongs to the next month.
+std::string BeijingMonth(const std::string& utc) {
+  auto t = audit::ParseTimestamp(utc, "paid_at");
+  EXPECT_TRUE(t.ok()) << utc;
+  return t.ok() ? audit::FormatTimestamp(*t + 8 * 3600).substr(0, 7) : "";
+}
 
 using market::OrderState;
 
@@ -352,7 +361,7 @@ TEST_P(OrderServiceTest, SettlementOwesSalesLessRefundsAndFeeAndRefusesOverpayin
   market::Order a = PlacePaid(10, "s1");
   market::Order b = PlacePaid(5, "s2");
   ASSERT_TRUE(orders_->Refund(As(admin_), b.id, "quality").ok());
-  std::string period = a.paid_at.substr(0, 7);
+  std::string period = BeijingMonth(a.paid_at);
   int64_t bp = market::OrderService::FeeBp(conn());
   auto lines = orders_->Settlement(As(admin_), period, supplier_);
   ASSERT_TRUE(lines.ok()) << lines.error().message;
@@ -447,7 +456,7 @@ TEST_P(OrderServiceTest, ImpossibleDatesAndOverlargeLinesAreRefused) {
 TEST_P(OrderServiceTest, ConcurrentPayoutsNeverPayMoreThanTheBalance) {
   TakeIn(product_, 100);
   market::Order a = PlacePaid(10, "pay-out");
-  std::string period = a.paid_at.substr(0, 7);
+  std::string period = BeijingMonth(a.paid_at);
   auto lines = orders_->Settlement(As(admin_), period, supplier_);
   ASSERT_TRUE(lines.ok());
   int64_t owed = lines->front().owed_fen;
