@@ -111,4 +111,12 @@ Result<std::string> ReadInputFile(const std::string& path) {
   return text.str();
 }
 
+Error InFile(const std::string& path, const Error& error) {
+  const std::string& m = error.message;
+  if (error.field.starts_with("line ") && m.starts_with(error.field + ": ")) {
+    return Error::Invalid(fmt::format("{}:{}: {}", path, error.field.substr(5), m.substr(error.field.size() + 2)));
+  }
+  return Error::Invalid(fmt::format("{}: {}", path, m));
+}
+
 }  // namespace fupin::cli

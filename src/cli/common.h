@@ -37,4 +37,9 @@ Status WriteFileAtomic(const std::string& path, const std::string& content);
 // The whole of a file the user named; errors start with the path.
 Result<std::string> ReadInputFile(const std::string& path);
 
+// A reader's error about the file `path`, as one usage-free error: "line N:
+// reason" (field "line N") becomes "PATH:N: reason", the compilers' way; any
+// other message becomes "PATH: message".
+Error InFile(const std::string& path, const Error& error);
+
 }  // namespace fupin::cli

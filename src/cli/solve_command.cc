@@ -21,15 +21,7 @@ int RunSolve(const SolveOptions& o) {
   if (!text) return Fail(text.error());
   Result<engine::VrpInstance> instance = engine::ParseVrpInstance(*text);
   if (!instance) {
-    // "line N: reason" becomes "FILE:N: reason", the compilers' way.
-    const Error& e = instance.error();
-    std::string message = e.message;
-    if (e.field.starts_with("line ") && message.starts_with(e.field + ": ")) {
-      message = fmt::format("{}:{}: {}", o.file, e.field.substr(5), message.substr(e.field.size() + 2));
-    } else {
-      message = fmt::format("{}: {}", o.file, message);
-    }
-    return Fail(Error::Invalid(message));
+    return Fail(InFile(o.file, instance.error()));
   }
   engine::RoutingProblem& problem = instance->problem;
   problem.max_vehicles = o.vehicles;

@@ -27,15 +27,7 @@ int RunSolvePMedian(const SolvePMedianOptions& o) {
   if (!text) return Fail(text.error());
   Result<engine::LocationProblem> problem = engine::ParseOrLibPMedian(*text);
   if (!problem) {
-    // "line N: reason" becomes "FILE:N: reason", the compilers' way.
-    const Error& e = problem.error();
-    std::string message = e.message;
-    if (e.field.starts_with("line ") && message.starts_with(e.field + ": ")) {
-      message = fmt::format("{}:{}: {}", o.file, e.field.substr(5), message.substr(e.field.size() + 2));
-    } else {
-      message = fmt::format("{}: {}", o.file, message);
-    }
-    return Fail(Error::Invalid(message));
+    return Fail(InFile(o.file, problem.error()));
   }
 
   engine::LocationOptions options;
