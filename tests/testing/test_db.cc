@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,8 +29,13 @@ std::string PgUrl(const std::string& database) {
   return fmt::format("postgresql://postgres@/{}?host={}&port={}", database, host, port);
 }
 
+// A name no other test process uses at the same time or left behind. The
+// process id alone is not enough: ids are reused, and a test process that was
+// killed leaves its files, so a fresh random part is added (std::rand is
+// unseeded and would give every process the same one).
 std::string Unique(const char* prefix) {
-  return fmt::format("{}_{}_{}_{}", prefix, ::getpid(), counter.fetch_add(1), std::rand() % 100000);
+  static std::random_device device;
+  return fmt::format("{}_{}_{}_{:08x}", prefix, ::getpid(), counter.fetch_add(1), device());
 }
 
 }  // namespace
@@ -68,7 +74,11 @@ std::unique_ptr<db::Connection> PgAdmin() {
 
 ScratchDb::ScratchDb(Backend backend) : backend_(backend) {
   if (backend == Backend::kSqlite) {
-    name_ = (std::filesystem::temp_directory_path() / (Unique("fupin_test") + ".db")).string();
+    // A directory of its own: mkdtemp never hands out an existing one.
+    std::string tmpl = (std::filesystem::temp_directory_path() / "fupin_db_XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+    name_ = dir_ + "/test.db";
     url_ = "sqlite:" + name_;
   } else {
     name_ = Unique("fupin_test");
@@ -81,7 +91,7 @@ ScratchDb::~ScratchDb() {
   conn_.reset();
   if (backend_ == Backend::kSqlite) {
     std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(name_ + suffix, ec);
+    std::filesystem::remove_all(dir_, ec);
   } else {
     try {
       PgAdmin()->Exec(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name_));

@@ -44,6 +44,7 @@ class ScratchDb {
   Backend backend_;
   std::string url_;
   std::string name_;  // file (SQLite) or database (PostgreSQL)
+  std::string dir_;   // the directory holding the file (SQLite)
   std::unique_ptr<db::Connection> conn_;
 };
 
