@@ -15,6 +15,7 @@
 #include "regions/tree.h"
 #include "registry/model.h"
 #include "registry/reference.h"
+#include "registry/year_counts.h"
 
 namespace fupin::demo {
 namespace {
@@ -101,6 +102,7 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
       for (std::string& sql : db::DropIndexes(conn, table)) indexes.push_back(std::move(sql));
       for (std::string& sql : db::DropForeignKeys(conn, table)) indexes.push_back(std::move(sql));
     }
+    registry::SuspendYearCounts(conn);
     DemoSummary summary;
     summary.first_year = plan.first_year;
     summary.last_year = plan.last_year;
@@ -308,6 +310,7 @@ Result<DemoSummary> BuildDemo(db::Connection& conn, const DemoOptions& options) 
     summary.households = household_id;
     summary.members = member_id;
     db::CreateIndexes(conn, indexes);
+    registry::RestoreYearCounts(conn);
     tx.Commit();
     return summary;
   } catch (const db::DbError& e) {

@@ -184,8 +184,8 @@ std::map<std::string, Position> LoadPositions(db::Connection& conn, std::string_
 std::map<std::string, int64_t> LoadHouseholds(db::Connection& conn, std::string_view county_code) {
   std::map<std::string, int64_t> out;
   auto st = conn.Prepare(
-      "SELECT village_code, COUNT(*) FROM household_years WHERE county_code = ? AND year = "
-      "(SELECT MAX(year) FROM household_years WHERE county_code = ?) GROUP BY village_code");
+      "SELECT village_code, CAST(SUM(households) AS BIGINT) FROM household_year_counts WHERE county_code = ? AND year = "
+      "(SELECT MAX(year) FROM household_year_counts WHERE county_code = ?) GROUP BY village_code");
   st->Bind(1, county_code).Bind(2, county_code);
   while (st->Step()) out[st->Text(0)] = st->Int(1);
   return out;

@@ -28,6 +28,7 @@
 #include "regions/tree.h"
 #include "registry/stats.h"
 #include "registry/store.h"
+#include "registry/year_counts.h"
 
 namespace fupin::registry {
 namespace {
@@ -971,6 +972,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
     for (const char* table : {"household_years", "members", "households"}) {
       for (std::string& sql : db::DropForeignKeys(conn, table)) foreign_keys.push_back(std::move(sql));
     }
+    SuspendYearCounts(conn);
     {
       auto bulk = conn.Bulk("poverty_lines", {"year", "poverty_line_fen", "monitoring_line_fen", "source"});
       for (const PovertyLineRow& p : data.poverty_lines) {
@@ -1083,6 +1085,7 @@ Result<RegistryCounts> WriteRegistry(db::Connection& conn, const RegistryData& d
     }
     db::CreateIndexes(conn, rebuild);
     db::CreateIndexes(conn, foreign_keys);
+    RestoreYearCounts(conn);
     // Caches of figures computed from the registry (the indicators) see the import.
     store::BumpRevisionIfPresent(conn);
     if (before_commit) before_commit(conn, counts);
@@ -1311,8 +1314,7 @@ Result<std::string> ExportVillagesYearCsv(db::Connection& conn, int year) {
     };
     std::unordered_map<std::string, Counts> by_village;
     auto people = conn.Prepare(
-        "SELECT village_code, status, CAST(SUM(members) AS BIGINT) FROM household_years WHERE year = ? "
-        "GROUP BY village_code, status");
+        "SELECT village_code, status, people FROM household_year_counts WHERE year = ?");
     people->Bind(1, year);
     while (people->Step()) {
       Counts& c = by_village[people->Text(0)];

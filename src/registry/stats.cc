@@ -7,8 +7,7 @@ namespace fupin::registry {
 std::vector<VillageYearStats> VillageStats(db::Connection& conn, int year) {
   std::map<std::string, VillageYearStats> by_village;
   auto counts = conn.Prepare(
-      "SELECT village_code, status, COUNT(*), SUM(members) FROM household_years WHERE year = ? "
-      "GROUP BY village_code, status");
+      "SELECT village_code, status, households, people FROM household_year_counts WHERE year = ?");
   counts->Bind(1, year);
   while (counts->Step()) {
     std::string code = counts->Text(0);
@@ -50,9 +49,9 @@ std::vector<VillageYearStats> VillageStats(db::Connection& conn, int year) {
 
 std::vector<int> YearsWithData(db::Connection& conn) {
   std::vector<int> years;
-  // Walk the index instead of scanning: each step jumps to the next year.
-  std::optional<int64_t> y = db::QueryInt(conn, "SELECT MIN(year) FROM household_years");
-  auto next = conn.Prepare("SELECT MIN(year) FROM household_years WHERE year > ?");
+  // Walk the key instead of scanning: each step jumps to the next year.
+  std::optional<int64_t> y = db::QueryInt(conn, "SELECT MIN(year) FROM household_year_counts");
+  auto next = conn.Prepare("SELECT MIN(year) FROM household_year_counts WHERE year > ?");
   while (y) {
     years.push_back(static_cast<int>(*y));
     next->Bind(1, *y);

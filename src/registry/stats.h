@@ -1,7 +1,7 @@
 #pragma once
 // Counts of the registry by village and year: the numbers every poverty report
-// and indicator is built from. One query per year over household_years (its
-// covering index makes it an index-only scan), joined with the village register.
+// and indicator is built from. One query per year over household_year_counts
+// (kept exact by triggers, registry/year_counts.h), joined with the village register.
 #include <cstdint>
 #include <string>
 #include <vector>

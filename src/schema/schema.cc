@@ -2,6 +2,7 @@
 
 #include "regions/loader.h"
 #include "registry/reference.h"
+#include "registry/year_counts.h"
 #include "schema/parts.h"
 
 namespace fupin::schema {
@@ -116,6 +117,10 @@ std::vector<db::Migration> Build() {
   // without this index that is one scan of the year's orders per institution.
   list.push_back({7, "orders by institution and payment time, for the institutions report",
                   "CREATE INDEX orders_institution ON orders (institution_id, paid_at);", nullptr});
+  // Every poverty figure of a year from a few thousand counts instead of the
+  // year's household rows (registry/year_counts.h).
+  list.push_back({8, "the registry counted by year, village and status, kept by triggers", "",
+                  registry::CreateYearCountsSchema});
   return list;
 }
 

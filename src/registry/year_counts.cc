@@ -1,0 +1,123 @@
+// The implementation of registry/year_counts.h.
+#include "registry/year_counts.h"
+
+#include <string>
+
+namespace fupin::registry {
+namespace {
+
+// A household-year row adds one household and its members to the count of
+// its (year, village, status); removing it takes them away, and a count that
+// reaches zero households is removed, so the table is exactly the grouped
+// count of household_years. The decrement comes first because it locks the
+// row (PostgreSQL): two writers taking the last two households of a count
+// each see the other's result, and the second removes the row at zero. (A
+// delete of "the row at one household" first would read a stale snapshot.)
+constexpr const char* kSqliteTriggers = R"SQL(
+CREATE TRIGGER household_year_counts_insert AFTER INSERT ON household_years
+BEGIN
+  INSERT INTO household_year_counts (year, village_code, status, county_code, households, people)
+  VALUES (NEW.year, NEW.village_code, NEW.status, NEW.county_code, 1, NEW.members)
+  ON CONFLICT (year, village_code, status)
+  DO UPDATE SET households = households + 1, people = people + excluded.people;
+END;
+CREATE TRIGGER household_year_counts_delete AFTER DELETE ON household_years
+BEGIN
+  UPDATE household_year_counts SET households = households - 1, people = people - OLD.members
+  WHERE year = OLD.year AND village_code = OLD.village_code AND status = OLD.status;
+  DELETE FROM household_year_counts
+  WHERE year = OLD.year AND village_code = OLD.village_code AND status = OLD.status AND households = 0;
+END;
+CREATE TRIGGER household_year_counts_update AFTER UPDATE OF year, village_code, status, members, county_code
+ON household_years
+BEGIN
+  UPDATE household_year_counts SET households = households - 1, people = people - OLD.members
+  WHERE year = OLD.year AND village_code = OLD.village_code AND status = OLD.status;
+  DELETE FROM household_year_counts
+  WHERE year = OLD.year AND village_code = OLD.village_code AND status = OLD.status AND households = 0;
+  INSERT INTO household_year_counts (year, village_code, status, county_code, households, people)
+  VALUES (NEW.year, NEW.village_code, NEW.status, NEW.county_code, 1, NEW.members)
+  ON CONFLICT (year, village_code, status)
+  DO UPDATE SET households = households + 1, people = people + excluded.people;
+END;
+)SQL";
+
+constexpr const char* kPostgresFunction = R"SQL(
+CREATE FUNCTION household_year_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM household_year_counts;
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE household_year_counts c
+    SET households = c.households - 1, people = c.people - OLD.members
+    WHERE c.year = OLD.year AND c.village_code = OLD.village_code AND c.status = OLD.status;
+    DELETE FROM household_year_counts c
+    WHERE c.year = OLD.year AND c.village_code = OLD.village_code AND c.status = OLD.status AND c.households = 0;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    INSERT INTO household_year_counts AS c (year, village_code, status, county_code, households, people)
+    VALUES (NEW.year, NEW.village_code, NEW.status, NEW.county_code, 1, NEW.members)
+    ON CONFLICT (year, village_code, status)
+    DO UPDATE SET households = c.households + 1, people = c.people + EXCLUDED.people;
+  END IF;
+  RETURN NULL;
+END;
+$fn$;
+)SQL";
+
+constexpr const char* kPostgresTriggers = R"SQL(
+CREATE TRIGGER household_year_counts_insert_delete AFTER INSERT OR DELETE ON household_years
+  FOR EACH ROW EXECUTE FUNCTION household_year_counts_keep();
+CREATE TRIGGER household_year_counts_update AFTER UPDATE OF year, village_code, status, members, county_code
+  ON household_years FOR EACH ROW EXECUTE FUNCTION household_year_counts_keep();
+CREATE TRIGGER household_year_counts_truncate AFTER TRUNCATE ON household_years
+  FOR EACH STATEMENT EXECUTE FUNCTION household_year_counts_keep();
+)SQL";
+
+void CreateTriggers(db::Connection& conn) {
+  conn.Exec(conn.dialect() == db::Dialect::kSqlite ? kSqliteTriggers : kPostgresTriggers);
+}
+
+}  // namespace
+
+void CreateYearCountsSchema(db::Connection& conn) {
+  conn.Exec(R"SQL(
+CREATE TABLE household_year_counts (
+  year         INTEGER NOT NULL,
+  village_code TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  county_code  TEXT NOT NULL,
+  households   BIGINT NOT NULL CHECK (households >= 0),
+  people       BIGINT NOT NULL CHECK (people >= 0),
+  PRIMARY KEY (year, village_code, status)
+))SQL" + std::string(conn.dialect() == db::Dialect::kSqlite ? " WITHOUT ROWID" : ""));
+  if (conn.dialect() == db::Dialect::kPostgres) conn.Exec(kPostgresFunction);
+  RestoreYearCounts(conn);
+}
+
+void SuspendYearCounts(db::Connection& conn) {
+  if (conn.dialect() == db::Dialect::kSqlite) {
+    conn.Exec(
+        "DROP TRIGGER IF EXISTS household_year_counts_insert; DROP TRIGGER IF EXISTS household_year_counts_delete; "
+        "DROP TRIGGER IF EXISTS household_year_counts_update;");
+  } else {
+    conn.Exec(
+        "DROP TRIGGER IF EXISTS household_year_counts_insert_delete ON household_years; "
+        "DROP TRIGGER IF EXISTS household_year_counts_update ON household_years; "
+        "DROP TRIGGER IF EXISTS household_year_counts_truncate ON household_years;");
+  }
+}
+
+void RestoreYearCounts(db::Connection& conn) {
+  SuspendYearCounts(conn);  // restoring twice must not create the triggers twice
+  conn.Exec("DELETE FROM household_year_counts");
+  conn.Exec(
+      "INSERT INTO household_year_counts (year, village_code, status, county_code, households, people) "
+      "SELECT year, village_code, status, MIN(county_code), COUNT(*), SUM(members) FROM household_years "
+      "GROUP BY year, village_code, status");
+  CreateTriggers(conn);
+}
+
+}  // namespace fupin::registry
