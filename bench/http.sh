@@ -10,6 +10,9 @@
 #
 # Environment: BUILD_DIR (default build), DURATION, THREADS, CONNECTIONS, DATABASE (sqlite, the
 # default, or postgres: a throwaway PostgreSQL 15 started by scripts/pg-scratch).
+# DB_URL: a demo database already built (any scale; bench/reports.sh passes its
+# own), used instead of building one; DATABASE then only names it in the title.
+# ENDPOINTS: "name|path" entries separated by spaces, instead of the default list.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,10 +27,16 @@ SCALE=${SCALE:-0.1}
 DATABASE=${DATABASE:-sqlite}
 BARE_PORT=${BARE_PORT:-18181}
 PORT=${PORT:-18180}
-ENDPOINTS=(
-  "region|/api/v1/regions/622901000000"
-  "indicators|/api/v1/indicators?region=622921000000&year=2016"
-)
+DB_URL=${DB_URL:-}
+if [ -n "${ENDPOINTS:-}" ]; then
+  read -r -a ENDPOINTS <<<"$ENDPOINTS"
+else
+  ENDPOINTS=(
+    "region|/api/v1/regions/622901000000"
+    "indicators|/api/v1/indicators?region=622921000000&year=2016"
+    "indicator-report|/api/v1/reports/indicator?indicator=poverty_incidence&year=2018"
+  )
+fi
 
 FUPIN=$BUILD_DIR/fupin
 BARE=$BUILD_DIR/fupin_bare_server
@@ -65,15 +74,21 @@ wait_for() {
 case "$DATABASE" in
   sqlite) db="sqlite:$work/demo.db"; database_name=SQLite ;;
   postgres)
-    eval "$(scripts/pg-scratch)"
-    pg_dir=$PG_DIR
-    export FUPIN_REGISTRY_KEY_FILE=$work/registry.key
-    db="postgresql://postgres@/postgres?host=$PG_HOST&port=$PG_PORT"
     database_name="PostgreSQL 15"
+    if [ -z "$DB_URL" ]; then
+      eval "$(scripts/pg-scratch)"
+      pg_dir=$PG_DIR
+      export FUPIN_REGISTRY_KEY_FILE=$work/registry.key
+      db="postgresql://postgres@/postgres?host=$PG_HOST&port=$PG_PORT"
+    fi
     ;;
   *) echo "http.sh: DATABASE must be sqlite or postgres" >&2; exit 2 ;;
 esac
-"$FUPIN" demo --db "$db" --scale "$SCALE" --quiet >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
+if [ -n "$DB_URL" ]; then
+  db=$DB_URL
+else
+  "$FUPIN" demo --db "$db" --scale "$SCALE" --quiet >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
+fi
 
 "$BARE" --listen "127.0.0.1:$BARE_PORT" --threads "$SERVER_THREADS" >"$work/bare.log" 2>&1 &
 pids+=($!)

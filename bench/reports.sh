@@ -8,6 +8,9 @@
 # Prints a Markdown section for docs/BENCHMARKS.md.
 #
 #   bench/reports.sh [SCALE]        DATABASES="sqlite postgres" (default both)
+#
+# Then the indicator and trend endpoints under load (bench/http.sh on the same
+# databases, against the bare server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-1}
@@ -94,3 +97,13 @@ for db in $DATABASES; do
   printf ' %s | %s |' "${m%%|*}" "${m##*|}"
 done
 printf '\n'
+
+# The indicator endpoint under load, on the same databases: `fupin serve`
+# against the bare server, by bench/http.sh (HTTP_CONNECTIONS, HTTP_DURATION).
+for db in $DATABASES; do
+  echo
+  DB_URL="${url[$db]}" DATABASE=$db SCALE=$SCALE CONNECTIONS="${HTTP_CONNECTIONS:-64}" \
+    DURATION="${HTTP_DURATION:-10s}" BUILD_DIR="$(dirname "$FUPIN")" \
+    ENDPOINTS="indicator|/api/v1/reports/indicator?indicator=poverty_incidence&year=2018 trend|/api/v1/reports/trend?indicator=poverty_incidence" \
+    bench/http.sh
+done

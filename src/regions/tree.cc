@@ -46,12 +46,15 @@ RegionTree RegionTree::FromRegions(std::vector<Region> regions) {
   std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.code < b.code; });
   tree.regions_ = std::move(regions);
   for (size_t i = 0; i < tree.regions_.size(); ++i) tree.index_.emplace(tree.regions_[i].code, i);
+  tree.parents_.assign(tree.regions_.size(), -1);
   for (size_t i = 0; i < tree.regions_.size(); ++i) {
     const Region& r = tree.regions_[i];
-    if (r.parent_code.empty() || !tree.index_.contains(r.parent_code)) {
+    auto parent = r.parent_code.empty() ? tree.index_.end() : tree.index_.find(r.parent_code);
+    if (parent == tree.index_.end()) {
       if (!tree.root_ || r.level < tree.root_->level) tree.root_ = &tree.regions_[i];
     } else {
       tree.children_[r.parent_code].push_back(i);
+      tree.parents_[i] = static_cast<int>(parent->second);
     }
   }
   return tree;

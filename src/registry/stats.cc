@@ -1,18 +1,25 @@
 #include "registry/stats.h"
 
-#include <map>
+#include <string>
+#include <string_view>
 
 namespace fupin::registry {
 
 std::vector<VillageYearStats> VillageStats(db::Connection& conn, int year) {
-  std::map<std::string, VillageYearStats> by_village;
+  // Both queries come in village-code order (the counts by their key), so the
+  // two lists are merged without a map.
+  std::vector<VillageYearStats> counted;
   auto counts = conn.Prepare(
-      "SELECT village_code, status, households, people FROM household_year_counts WHERE year = ?");
+      "SELECT village_code, status, households, people FROM household_year_counts WHERE year = ? "
+      "ORDER BY village_code");
   counts->Bind(1, year);
   while (counts->Step()) {
     std::string code = counts->Text(0);
-    VillageYearStats& s = by_village[code];
-    s.village_code = code;
+    if (counted.empty() || counted.back().village_code != code) {
+      counted.emplace_back();
+      counted.back().village_code = code;
+    }
+    VillageYearStats& s = counted.back();
     auto status = ParseStatus(counts->Text(1)).value_or(HouseholdStatus::kNotPoor);
     int64_t households = counts->Int(2);
     int64_t people = counts->Int(3);
@@ -27,23 +34,30 @@ std::vector<VillageYearStats> VillageStats(db::Connection& conn, int year) {
       s.monitored_households += households;
     }
   }
+  std::vector<VillageYearStats> out;
+  out.reserve(counted.size());
+  auto next = counted.begin();
   auto villages = conn.Prepare(
       "SELECT v.village_code, v.deep_poverty, y.status FROM villages v "
-      "LEFT JOIN village_years y ON y.village_code = v.village_code AND y.year = ?");
+      "LEFT JOIN village_years y ON y.village_code = v.village_code AND y.year = ? ORDER BY v.village_code");
   villages->Bind(1, year);
   while (villages->Step()) {
     std::string code = villages->Text(0);
-    bool deep = villages->Int(1) != 0;
-    std::string status = villages->Text(2);
-    if (!deep && (status.empty() || status == "not_poor") && !by_village.contains(code)) continue;
-    VillageYearStats& s = by_village[code];
-    s.village_code = code;
-    s.deep_poverty = deep;
-    s.status = ParseVillageStatus(status).value_or(VillageStatus::kNotPoor);
+    while (next != counted.end() && next->village_code < code) out.push_back(std::move(*next++));
+    const bool deep = villages->Int(1) != 0;
+    std::string status = villages->IsNull(2) ? std::string() : villages->Text(2);
+    const bool has_counts = next != counted.end() && next->village_code == code;
+    if (!has_counts && !deep && (status.empty() || status == "not_poor")) continue;
+    if (has_counts) {
+      out.push_back(std::move(*next++));
+    } else {
+      out.emplace_back();
+      out.back().village_code = code;
+    }
+    out.back().deep_poverty = deep;
+    out.back().status = ParseVillageStatus(status).value_or(VillageStatus::kNotPoor);
   }
-  std::vector<VillageYearStats> out;
-  out.reserve(by_village.size());
-  for (auto& [code, s] : by_village) out.push_back(std::move(s));
+  while (next != counted.end()) out.push_back(std::move(*next++));
   return out;
 }
 

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <optional>
+#include <map>
 #include <set>
+#include <string_view>
+#include <vector>
 
 #include "db/database.h"
 #include "regions/tree.h"
@@ -93,7 +96,10 @@ class CountLoader {
       : conn_(conn), tree_(tree) {
     table_.year_ = year;
     for (const std::string& name : counts) {
-      if (const CountInfo* info = FindCount(name)) sources_.insert(info->source);
+      if (const CountInfo* info = FindCount(name)) {
+        sources_.insert(info->source);
+        sums_.emplace(info->name, std::vector<int64_t>());
+      }
     }
   }
 
@@ -110,6 +116,15 @@ class CountLoader {
     if (sources_.contains("facilities")) Facilities();
     if (sources_.contains("plans")) Plans();
     if (sources_.contains("training")) SetSource("training", false);
+    // Only the regions with a figure go into the table.
+    const std::vector<regions::Region>& all = tree_.All();
+    for (auto& [count, sums] : sums_) {
+      if (sums.empty()) continue;
+      auto& values = table_.values_[count];
+      for (size_t i = 0; i < sums.size(); ++i) {
+        if (sums[i] != 0) values.emplace(all[i].code, sums[i]);
+      }
+    }
     return std::move(table_);
   }
 
@@ -120,18 +135,23 @@ class CountLoader {
     }
   }
 
-  // Adds `value` of `count` at `code` and at every region above it.
-  void Add(const std::string& count, const std::string& code, int64_t value) {
+  // Adds `value` of `count` at `code` and at every region above it (counts
+  // not asked for are skipped). The sums are kept in an array by the tree's
+  // positions: a figure per village and count costs one lookup of the
+  // village, then array additions up to the prefecture.
+  void Add(std::string_view count, const std::string& code, int64_t value) {
     if (value == 0) return;
+    auto wanted = sums_.find(count);
+    if (wanted == sums_.end()) return;
     const regions::Region* r = tree_.Find(code);
     if (!r) {
       ++table_.unplaced_;
       return;
     }
-    auto& values = table_.values_[count];
-    while (r) {
-      values[r->code] += value;
-      r = r->parent_code.empty() ? nullptr : tree_.Find(r->parent_code);
+    std::vector<int64_t>& sums = wanted->second;
+    if (sums.empty()) sums.assign(tree_.All().size(), 0);
+    for (int i = static_cast<int>(tree_.IndexOf(r)); i >= 0; i = tree_.ParentIndex(static_cast<size_t>(i))) {
+      sums[static_cast<size_t>(i)] += value;
     }
   }
 
@@ -154,7 +174,7 @@ class CountLoader {
 
   bool RegistryHasYear() {
     if (!registry_checked_) {
-      registry_has_year_ = Exists("SELECT 1 FROM household_years WHERE year = ? LIMIT 1", {}, table_.year_);
+      registry_has_year_ = Exists("SELECT 1 FROM household_year_counts WHERE year = ? LIMIT 1", {}, table_.year_);
       registry_checked_ = true;
     }
     return registry_has_year_;
@@ -303,6 +323,8 @@ class CountLoader {
   db::Connection& conn_;
   const regions::RegionTree& tree_;
   std::set<std::string> sources_;
+  // count asked for → sum by the tree's positions (empty until a record comes)
+  std::map<std::string, std::vector<int64_t>, std::less<>> sums_;
   CountTable table_;
   std::string from_, to_, last_day_;
   bool registry_checked_ = false;
