@@ -3,14 +3,21 @@
 # with one planned day, on SQLite and on PostgreSQL: wall seconds and max RSS of
 # `fupin report NAME` (the whole command: start, schema check, region tree,
 # queries, rendering). The ceiling, measured in the same run on the same
-# database: the bare aggregate the trend of poverty_incidence needs (households
-# and members by year and status), run by the sqlite3 shell and by psql.
+# database: the bare aggregate of household_years by year and status (households
+# and members), run by the sqlite3 shell and by psql: what every year of the
+# trend of poverty_incidence would cost without household_year_counts.
 # Prints a Markdown section for docs/BENCHMARKS.md.
 #
 #   bench/reports.sh [SCALE]        DATABASES="sqlite postgres" (default both)
 #
 # Then the indicator and trend endpoints under load (bench/http.sh on the same
 # databases, against the bare server).
+#
+# A demo at scale 10 takes many minutes to build (most of an hour on
+# PostgreSQL); to time databases built beforehand with `fupin demo` and
+# `fupin plan routes --date 2020-12-28`, give SQLITE_DB=FILE and/or
+# PG_ENV=FILE (the output of scripts/pg-scratch for a server holding the demo in
+# database "demo"), with FUPIN_REGISTRY_KEY_FILE set to their key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-1}
@@ -18,7 +25,9 @@ DATABASES=${DATABASES:-sqlite postgres}
 FUPIN=${FUPIN:-build/fupin}
 [ -x "$FUPIN" ] || { echo "bench/reports.sh: $FUPIN not found: run make build first" >&2; exit 1; }
 work=$(mktemp -d /tmp/fupin-reports.XXXXXX)
-export FUPIN_REGISTRY_KEY_FILE=$work/registry.key
+SQLITE_DB=${SQLITE_DB:-}
+PG_ENV=${PG_ENV:-}
+if [ -z "$SQLITE_DB$PG_ENV" ]; then export FUPIN_REGISTRY_KEY_FILE=$work/registry.key; fi
 pg_dir=""
 cleanup() {
   if [ -n "$pg_dir" ]; then scripts/pg-scratch stop "$pg_dir"; fi
@@ -57,18 +66,31 @@ echo
 
 declare -A url
 for db in $DATABASES; do
+  built=""
   case $db in
-    sqlite) url[$db]="sqlite:$work/demo.db" ;;
+    sqlite)
+      if [ -n "$SQLITE_DB" ]; then built=yes; fi
+      url[$db]="sqlite:${SQLITE_DB:-$work/demo.db}"
+      sqlite_file=${SQLITE_DB:-$work/demo.db}
+      ;;
     postgres)
-      eval "$(scripts/pg-scratch)"
-      pg_dir=$PG_DIR
-      runuser -u postgres -- psql -h "$PG_HOST" -p "$PG_PORT" -qAt -c "CREATE DATABASE demo"
+      if [ -n "$PG_ENV" ]; then
+        built=yes
+        eval "$(cat "$PG_ENV")"
+      else
+        eval "$(scripts/pg-scratch)"
+        pg_dir=$PG_DIR
+        runuser -u postgres -- psql -h "$PG_HOST" -p "$PG_PORT" -qAt -c "CREATE DATABASE demo"
+      fi
       url[$db]="postgresql://postgres@/demo?host=$PG_HOST&port=$PG_PORT"
       ;;
     *) echo "bench/reports.sh: unknown database '$db' (sqlite, postgres)" >&2; exit 2 ;;
   esac
-  demo=$(measure "$FUPIN" demo --db "${url[$db]}" --scale "$SCALE" --quiet)
-  plan=$(measure "$FUPIN" plan routes --db "${url[$db]}" --date 2020-12-28)
+  demo="built before|" plan="built before|"
+  if [ -z "$built" ]; then
+    demo=$(measure "$FUPIN" demo --db "${url[$db]}" --scale "$SCALE" --quiet)
+    plan=$(measure "$FUPIN" plan routes --db "${url[$db]}" --date 2020-12-28)
+  fi
   households=$("$FUPIN" report indicators --db "${url[$db]}" --year 2018 --format csv |
     awk -F, '$1 == "rural_population" {print $6}')
   echo "$db: demo ${demo%%|*} s, plan routes ${plan%%|*} s, $households registered people in 2018" >&2
@@ -91,7 +113,7 @@ done
 printf '| ceiling: `%s` |' "$ceiling_sql"
 for db in $DATABASES; do
   case $db in
-    sqlite) m=$(measure sqlite3 "$work/demo.db" "$ceiling_sql") ;;
+    sqlite) m=$(measure sqlite3 "$sqlite_file" "$ceiling_sql") ;;
     postgres) m=$(measure runuser -u postgres -- psql -h "$PG_HOST" -p "$PG_PORT" -d demo -qAt -c "$ceiling_sql") ;;
   esac
   printf ' %s | %s |' "${m%%|*}" "${m##*|}"
