@@ -254,6 +254,15 @@ Response TakeIn(Call& call) {
   if (in.inspection_result != "pass" && in.inspection_result != "fail") {
     return ErrorResponse(Error::Invalid("inspection.result is \"pass\" or \"fail\"", "inspection.result"));
   }
+  // Optional: a client on a patchy link sends one key per intake and the same
+  // on every retry, so a retried intake never makes a second lot.
+  if (const std::string* key = call.request.Header("idempotency-key")) {
+    if (key->empty()) {
+      return ErrorResponse(
+          Error::Invalid("the Idempotency-Key header is 1 to 128 printable ASCII characters", "Idempotency-Key"));
+    }
+    in.idempotency_key = *key;
+  }
   Result<Lot> lot = Orders(call).TakeIn(CallerOf(call), in);
   if (!lot) {
     Error e = lot.error();
@@ -265,7 +274,9 @@ Response TakeIn(Call& call) {
   }
   json::Writer w;
   WriteLot(w, *lot, true);
-  return JsonResponse(201, w.Take());
+  Response r = JsonResponse(201, w.Take());
+  if (lot->replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+  return r;
 }
 
 // GET /api/v1/lots?product=&outlet=&limit=&cursor=

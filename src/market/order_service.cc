@@ -343,6 +343,24 @@ std::unique_ptr<PaymentProvider> OfflinePayments(const regions::RegionTree& tree
 }
 std::unique_ptr<PaymentProvider> TestPayments() { return std::make_unique<TestProvider>(); }
 
+// A hex SHA-256 of a lot intake, for idempotency (length-prefixed fields).
+std::string LotRequestHash(const LotIntake& in) {
+  std::string text;
+  auto add = [&](std::string_view s) { text += fmt::format("{}:{};", s.size(), s); };
+  add(fmt::format("{}/{}/{}", in.product_id, in.outlet_id, in.quantity));
+  add(in.grade);
+  add(in.intake_date);
+  add(in.inspection_test);
+  add(in.inspection_result);
+  add(in.inspector);
+  for (const LotHouseholdInput& h : in.households) add(fmt::format("{}x{}@{}", h.household_id, h.quantity, h.paid_fen));
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::string hex;
+  for (unsigned char b : hash) hex += fmt::format("{:02x}", b);
+  return hex;
+}
+
 std::string RequestHash(const PlaceOrder& c) {
   // Length-prefixed fields: no two different requests serialise alike.
   std::string text;
@@ -509,6 +527,43 @@ Result<Lot> OrderService::Impl::TakeIn(db::Connection& conn, const Caller& calle
   }
   if (Status s = CheckText(in.inspector, "inspector", 1, 100); !s) return s.error();
 
+  // With a key: claim it first (a concurrent retry waits on the key's row,
+  // PostgreSQL, or on the write lock, SQLite, until this one commits or rolls
+  // back); a key already used answers with its lot, or kKeyReused for another
+  // intake. The claim rolls back with a refused intake, so the key stays free.
+  const std::string request_hash = in.idempotency_key.empty() ? std::string() : LotRequestHash(in);
+  if (!in.idempotency_key.empty()) {
+    if (in.idempotency_key.size() > 128 || !Printable(in.idempotency_key)) {
+      return Error::Invalid("the Idempotency-Key header is 1 to 128 printable ASCII characters", "Idempotency-Key");
+    }
+    auto claim = conn.Prepare(
+        "INSERT INTO lot_requests (user_id, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (user_id, idempotency_key) DO NOTHING");
+    claim->Bind(1, caller.principal.user_id).Bind(2, in.idempotency_key).Bind(3, request_hash).Bind(4, Now());
+    claim->Run();
+    const bool claimed = claim->Changes() == 1;
+    claim.reset();
+    if (!claimed) {
+      auto st = conn.Prepare("SELECT request_hash, lot_id FROM lot_requests WHERE user_id = ? AND idempotency_key = ?");
+      st->Bind(1, caller.principal.user_id).Bind(2, in.idempotency_key);
+      if (!st->Step()) return Error::Unavailable("the intake being made with this key vanished; try again");
+      const std::string existing_hash = st->Text(0);
+      const std::optional<int64_t> existing = st->OptInt(1);
+      st.reset();
+      if (existing_hash != request_hash || !existing) {
+        return Error::KeyReused(fmt::format("Idempotency-Key '{}' was used for a different intake{}; use a new key "
+                                            "for a new lot",
+                                            in.idempotency_key,
+                                            existing ? fmt::format(" (lot {})", *existing) : std::string()),
+                                "Idempotency-Key");
+      }
+      std::optional<Lot> lot = LoadLot(conn, *existing);
+      if (!lot) return Error::Unavailable("the lot of this key vanished; try again");
+      lot->replayed = true;
+      return *lot;
+    }
+  }
+
   // The product and its supplier.
   auto pst = conn.Prepare(
       "SELECT p.supplier_id, p.grades, s.state, s.village_code, s.county_code, s.kind, s.household_id, s.name "
@@ -628,6 +683,10 @@ Result<Lot> OrderService::Impl::TakeIn(db::Connection& conn, const Caller& calle
     lh->Bind(1, lot_id).Bind(2, s.in.household_id).Bind(3, s.county).Bind(4, s.link_id);
     lh->Bind(5, ChannelName(s.channel)).Bind(6, s.in.quantity).Bind(7, s.in.paid_fen);
     lh->Run();
+  }
+  if (!in.idempotency_key.empty()) {
+    auto done = conn.Prepare("UPDATE lot_requests SET lot_id = ? WHERE user_id = ? AND idempotency_key = ?");
+    done->Bind(1, lot_id).Bind(2, caller.principal.user_id).Bind(3, in.idempotency_key).Run();
   }
   Audit(conn, caller, "market.lot.intake", fmt::format("lot:{}", lot_id), outlet_village,
         fmt::format("{} units of product {} from {} households, grade {}, inspection {}", in.quantity,

@@ -64,6 +64,10 @@ struct LotIntake {
   // The households that supplied it; their quantities add up to `quantity`.
   // May be empty (produce of the supplier's own farm or workshop).
   std::vector<LotHouseholdInput> households;
+  // Optional (the Idempotency-Key header): the same caller, key and intake
+  // give the lot taken in the first time instead of a second lot; the same
+  // key with another intake is kKeyReused. 1–128 printable ASCII characters.
+  std::string idempotency_key;
 };
 
 struct LotHousehold {
@@ -95,6 +99,8 @@ struct Lot {
   std::vector<LotHousehold> households;  // filled by GetLot
   // Set when the caller may not see the households (GetLot for an official or auditor).
   bool households_withheld = false;
+  // TakeIn only: an earlier intake with the same idempotency key made this lot.
+  bool replayed = false;
 };
 
 struct LotQuery {

@@ -121,6 +121,19 @@ std::vector<db::Migration> Build() {
   // year's household rows (registry/year_counts.h).
   list.push_back({8, "the registry counted by year, village and status, kept by triggers", "",
                   registry::CreateYearCountsSchema});
+  // A lot intake sent again with the same Idempotency-Key finds its lot here
+  // instead of making a second one (the outlet console retries after a dropped link).
+  list.push_back({9, "idempotency keys of lot intakes", R"SQL(
+CREATE TABLE lot_requests (
+  user_id         BIGINT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  request_hash    TEXT NOT NULL,
+  lot_id          BIGINT REFERENCES lots (lot_id),
+  created_at      TEXT NOT NULL,
+  PRIMARY KEY (user_id, idempotency_key)
+){WITHOUT_ROWID};
+)SQL",
+                  nullptr});
   return list;
 }
 

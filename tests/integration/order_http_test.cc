@@ -418,6 +418,30 @@ TEST_P(OrderHttpTest, BadInputIsRefusedNamingTheFieldAndChangesNothing) {
   MarketCounts after_lot = MarketCounts::Of(db);
   EXPECT_EQ(after_lot.lots, before.lots + 1);
   EXPECT_EQ(after_lot.lot_households, before.lot_households + 2);
+  // With an Idempotency-Key a lot sent again is the same lot (201, replayed),
+  // the key with another intake is 422, and an empty key is 400.
+  {
+    auto post_lot = [&](const std::string& key, const std::string& body) {
+      return client.Request("POST", "/api/v1/lots", body,
+                            {{"Cookie", outlet.cookie()}, {"X-CSRF-Token", outlet.csrf()},
+                             {"Content-Type", "application/json"}, {"Idempotency-Key", key}});
+    };
+    HttpResponse first = post_lot("intake-1", lot_body(good_households));
+    EXPECT_EQ(first.status, 201) << first.body;
+    EXPECT_EQ(first.Header("idempotent-replayed"), "");
+    HttpResponse again = post_lot("intake-1", lot_body(good_households));
+    EXPECT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+    EXPECT_EQ(again.body, first.body);
+    HttpResponse other = post_lot("intake-1", lot_body(good_households, "", R"({"test":"t","result":"pass","inspector":"i"})", "10", "2017-09-02"));
+    EXPECT_EQ(other.status, 422) << other.body;
+    EXPECT_EQ(ErrorField(other), "Idempotency-Key") << other.body;
+    HttpResponse empty = post_lot("", lot_body(good_households));
+    EXPECT_EQ(empty.status, 400) << empty.body;
+    EXPECT_EQ(ErrorField(empty), "Idempotency-Key") << empty.body;
+    EXPECT_EQ(MarketCounts::Of(db).lots, after_lot.lots + 1);
+  }
+  after_lot = MarketCounts::Of(db);
   // A key whose request was refused by the service after claiming it is free
   // again: the refused transaction left no order behind.
   HttpResponse fresh = PostOrder(client, buyer.cookie(), buyer.csrf(), "bad-13", OrderJson({{p.product_id, 1}}));

@@ -103,6 +103,65 @@ TEST_P(OrderServiceTest, TakeInRefusesBadInputNamingTheFieldAndWritesNothing) {
   EXPECT_TRUE(orders_->TakeIn(As(outlet_op_), base()).ok());
 }
 
+TEST_P(OrderServiceTest, TakeInWithAKeyMakesOneLotHoweverOftenItIsSent) {
+  market::LotIntake in;
+  in.product_id = product_;
+  in.outlet_id = outlet_;
+  in.quantity = 10;
+  in.grade = "一级";
+  in.intake_date = "2017-08-01";
+  in.inspection_test = "rapid test";
+  in.inspection_result = "pass";
+  in.inspector = "Ma";
+  in.households = {{households_[0], 10, 3000}};
+
+  // A refused intake leaves its key free.
+  market::LotIntake bad = in;
+  bad.idempotency_key = "k1";
+  bad.households[0].quantity = 9;
+  ASSERT_FALSE(orders_->TakeIn(As(outlet_op_), bad).ok());
+  EXPECT_EQ(Count("lot_requests"), 0);
+
+  in.idempotency_key = "k1";
+  auto first = orders_->TakeIn(As(outlet_op_), in);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_FALSE(first->replayed);
+  auto again = orders_->TakeIn(As(outlet_op_), in);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(again->trace_code, first->trace_code);
+  EXPECT_EQ(Count("lots"), 1);
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM audit_log WHERE action = 'market.lot.intake'"), 1);
+
+  // The key with another intake is refused; another key makes another lot.
+  market::LotIntake other = in;
+  other.quantity = 20;
+  other.households[0].quantity = 20;
+  auto reused = orders_->TakeIn(As(outlet_op_), other);
+  ASSERT_FALSE(reused.ok());
+  EXPECT_EQ(reused.error().code, ErrorCode::kKeyReused);
+  EXPECT_EQ(reused.error().field, "Idempotency-Key");
+  other.idempotency_key = "k2";
+  ASSERT_TRUE(orders_->TakeIn(As(outlet_op_), other).ok());
+  EXPECT_EQ(Count("lots"), 2);
+
+  // Concurrent retries of one intake make one lot.
+  in.idempotency_key = "k3";
+  std::atomic<int> made{0}, replayed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      auto lot = orders_->TakeIn(As(outlet_op_), in);
+      if (lot.ok()) (lot->replayed ? replayed : made).fetch_add(1);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(made.load(), 1);
+  EXPECT_EQ(replayed.load(), 3);
+  EXPECT_EQ(Count("lots"), 3);
+}
+
 TEST_P(OrderServiceTest, TakeInNeedsScopeAndTheSuppliersPermissionElsewhere) {
   market::LotIntake in;
   in.product_id = product_;
