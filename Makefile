@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 DB ?= sqlite:fupin.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: setup build demo test bench bench-routing bench-reports clean
+.PHONY: setup build demo test bench bench-routing bench-reports bench-web clean
 
 setup:
 	@scripts/setup
@@ -33,6 +33,10 @@ bench-routing: setup build
 REPORT_SCALE ?= 1
 bench-reports: setup build
 	@bench/reports.sh $(REPORT_SCALE)
+
+# The web UI's page weight and slow-3G load time per entry page (Chromium).
+bench-web: setup build
+	@bench/web.sh
 
 clean:
 	rm -rf $(BUILD_DIR)
