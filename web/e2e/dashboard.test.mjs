@@ -58,7 +58,12 @@ test('a wrong password is refused with a clear message, and nothing else opens',
 test('the dashboard shows the figures of fupin report poverty', async () => {
   const report = JSON.parse(fupin(server.env, ['report', 'poverty', '--db', server.db, '--format', 'json']));
   const page = await browser.newPage();
+  await page.goto(server.url + '/');
+  await page.waitForURL((u) => u.pathname === '/sign-in');
   await signIn(page, server.url, 'official');
+  // The start page of a signed-in official is the dashboard.
+  await page.goto(server.url + '/');
+  await page.waitForURL((u) => u.pathname === '/dashboard');
   const table = page.locator('[data-test=poverty-table]');
   await table.locator('tbody tr').first().waitFor();
   for (const row of report.rows) {

@@ -7,7 +7,15 @@ import { loadSession } from './lib/auth.js';
 import { homeOf, mayOpen } from './lib/roles.js';
 
 const routes = [
-  { path: '/', name: 'home', redirect: () => ({ name: session.user ? homeOf(session.user.role) : 'shop' }) },
+  // The start page: the role's own page once signed in (an official's is the
+  // dashboard). A guard, not a redirect, so that it runs after the session is loaded.
+  {
+    path: '/',
+    name: 'home',
+    component: { render: () => null },
+    meta: { public: true },
+    beforeEnter: () => ({ name: session.user ? homeOf(session.user.role) : 'sign-in' }),
+  },
   { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignIn.vue'), meta: { public: true } },
   { path: '/dashboard', name: 'dashboard', component: () => import('./pages/Dashboard.vue') },
   { path: '/registry', name: 'registry', component: () => import('./pages/Registry.vue') },
