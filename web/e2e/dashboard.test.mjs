@@ -97,5 +97,11 @@ test('the dashboard shows the figures of fupin report poverty', async () => {
   assert.equal(Number((await tr.locator('[data-col=poor_people]').innerText()).replace(/[,\s]/g, '')),
     township.poor_people);
   await screenshot(page, 'dashboard-county');
+
+  // On a 360 px phone nothing is wider than the screen.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForTimeout(300);
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'no horizontal scrolling at 360 px');
+  await screenshot(page, 'dashboard-county-360');
   await page.close();
 });

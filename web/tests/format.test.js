@@ -16,6 +16,9 @@ describe('format', () => {
     expect(withUnit(8.97, '%', 'en-US')).toBe('8.97 %');
     expect(withUnit(409086, 'yuan', 'en-US')).toBe('¥409,086');
     expect(withUnit(null, '%')).toBe('—');
+    expect(withUnit(24018.92, '10,000 yuan', 'zh-CN')).toBe('24,018.92 万元');
+    expect(withUnit(24018.92, '10,000 yuan', 'en-US')).toBe('24,018.92 × 10,000 yuan');
+    expect(withUnit(163800, 'people', 'zh-CN')).toBe('163,800 人');
   });
   test('gives the change on the year before in points for percentages', () => {
     expect(change(8.97, 10.6, '%', 'en-US')).toEqual({ text: '−1.63 pp', sign: -1 });

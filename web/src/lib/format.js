@@ -10,12 +10,27 @@ export function yuan(fen, locale = 'zh-CN') {
   return '¥' + new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(fen / 100);
 }
 
-// A value of a report with its unit: "8.97 %", "163,800", "¥1,200.00".
+// The units of the indicator catalogue, as a reader of each language writes them.
+const UNITS_ZH = {
+  people: '人',
+  households: '户',
+  villages: '个村',
+  suppliers: '家',
+  townships: '个乡镇',
+  parcels: '件',
+  '10,000 yuan': '万元',
+};
+const UNITS_EN = { '10,000 yuan': '× 10,000 yuan' };
+
+// A value of a report with its unit: "8.97 %", "¥1,200", "24,018.92 万元", "163,800 人".
 export function withUnit(value, unit, locale = 'zh-CN') {
   if (value === null || value === undefined) return '—';
-  if (unit === '%') return `${grouped(value, locale)} %`;
-  if (unit === 'yuan') return '¥' + grouped(value, locale);
-  return grouped(value, locale);
+  const n = grouped(value, locale);
+  if (unit === '%') return `${n} %`;
+  if (unit === 'yuan') return '¥' + n;
+  if (!unit) return n;
+  const zh = locale.startsWith('zh');
+  return `${n} ${zh ? UNITS_ZH[unit] || unit : UNITS_EN[unit] || unit}`;
 }
 
 // The change from `before` to `now`: {text, sign} with sign -1, 0 or 1; for a
