@@ -43,6 +43,7 @@ std::string SessionBody(const regions::RegionTree& tree, const Principal& p, std
   json::Writer w;
   w.BeginObject();
   w.Key("user").BeginObject();
+  w.Key("id").Int(p.user_id);
   w.Key("username").String(p.username);
   w.Key("role").String(RoleName(p.role));
   w.Key("region");

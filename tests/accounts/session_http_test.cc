@@ -31,7 +31,9 @@ TEST_P(SessionHttpTest, SignInGetAndSignOut) {
   EXPECT_TRUE(std::regex_match(cookie, std::regex("fupin_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; "
                                                   "SameSite=Strict; Max-Age=28800")))
       << cookie;
-  EXPECT_TRUE(Has(in.body, R"({"user":{"username":"outlet","role":"outlet_operator",)"
+  EXPECT_TRUE(std::regex_search(in.body, std::regex(R"(^\{"user":\{"id":[1-9][0-9]*,"username":"outlet",)")))
+      << in.body;
+  EXPECT_TRUE(Has(in.body, R"("username":"outlet","role":"outlet_operator",)"
                            R"("region":{"code":"622926101201","name":"上科妥村委会"}},"csrf_token":")"))
       << in.body;
   EXPECT_TRUE(std::regex_search(in.body, std::regex(R"("expires_at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")")))
