@@ -70,6 +70,7 @@ struct LotStock {
 struct Allocation {
   int64_t lot_id = 0;
   int64_t quantity = 0;
+  std::string trace_code;  // the lot's, when read back with an order (what the package's QR code says)
 };
 
 // Takes `quantity` units from `lots`, which are in first-in first-out order,

@@ -118,6 +118,7 @@ void WriteOrder(json::Writer& w, const Order& o, bool events) {
     for (const Allocation& a : l.allocations) {
       w.BeginObject();
       w.Key("lot_id").Int(a.lot_id);
+      w.Key("trace_code").String(a.trace_code);
       w.Key("quantity").Int(a.quantity);
       w.EndObject();
     }

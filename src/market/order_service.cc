@@ -172,13 +172,14 @@ void LoadLines(db::Connection& conn, Order& order) {
     order.lines.push_back(std::move(line));
   }
   auto al = conn.Prepare(
-      "SELECT a.line_id, a.lot_id, a.quantity FROM allocations a JOIN order_lines ol ON ol.line_id = a.line_id "
+      "SELECT a.line_id, a.lot_id, a.quantity, l.trace_code FROM allocations a "
+      "JOIN order_lines ol ON ol.line_id = a.line_id JOIN lots l ON l.lot_id = a.lot_id "
       "WHERE ol.order_id = ? ORDER BY a.line_id, a.lot_id");
   al->Bind(1, order.id);
   while (al->Step()) {
     int64_t line_id = al->Int(0);
     for (OrderLine& line : order.lines) {
-      if (line.id == line_id) line.allocations.push_back({al->Int(1), al->Int(2)});
+      if (line.id == line_id) line.allocations.push_back({al->Int(1), al->Int(2), al->Text(3)});
     }
   }
 }

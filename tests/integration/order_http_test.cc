@@ -202,6 +202,19 @@ TEST_P(OrderHttpTest, ConcurrentRetriesOfOneRequestMakeOneOrder) {
                       {std::to_string(id)}),
             3);
   EXPECT_EQ(SelectInt(db, "SELECT COUNT(*) FROM order_events WHERE order_id = ?", {std::to_string(id)}), 1);
+  // Each allocation names its lot's trace code (what the package's QR code opens).
+  {
+    auto st = db.Prepare(
+        "SELECT l.trace_code FROM allocations a JOIN order_lines ol ON ol.line_id = a.line_id "
+        "JOIN lots l ON l.lot_id = a.lot_id WHERE ol.order_id = ?");
+    st->Bind(1, id);
+    int codes = 0;
+    while (st->Step()) {
+      ++codes;
+      EXPECT_NE(answers[0].body.find("\"trace_code\":\"" + st->Text(0) + "\""), std::string::npos) << answers[0].body;
+    }
+    EXPECT_GT(codes, 0);
+  }
 
   // The same key with another body is refused and changes nothing.
   MarketCounts before = MarketCounts::Of(db);
