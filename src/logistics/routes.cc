@@ -8,6 +8,7 @@
 #include "api/json_body.h"
 #include "api/reply.h"
 #include "base/json_writer.h"
+#include "logistics/network_json.h"
 #include "logistics/render.h"
 #include "logistics/service.h"
 
@@ -82,12 +83,31 @@ Response GetFacilities(Call& call) {
   return JsonResponse(w.Take());
 }
 
+// POST /api/v1/logistics/network-plans {county, stations | radius_km, points_radius_km?, date?, seed?,
+// time_limit_s?}: where the county's stations and points should stand, against
+// its network; computed, never stored.
+Response PostNetworkPlans(Call& call) {
+  if (Status s = api::CheckQuery(call.request, {}); !s) return ErrorResponse(s.error());
+  // The Content-Type and the body's shape are checked as on every route.
+  if (Result<api::JsonBody> body = api::JsonBody::Parse(call.request); !body) return ErrorResponse(body.error());
+  Result<NetworkRequest> request = ParseNetworkRequest(call.request.body);
+  if (!request) return ErrorResponse(request.error());
+  if (Status ok = CheckNetworkAccess(*call.services.tree, *call.principal, request->county); !ok) {
+    return ErrorResponse(ok.error());
+  }
+  if (Result<PlanService*> service = Service(call); !service) return ErrorResponse(service.error());
+  Result<std::string> answer = PlanNetworkJson(*call.services.pool, *call.services.tree, *request);
+  if (!answer) return ErrorResponse(answer.error());
+  return JsonResponse(std::move(*answer));
+}
+
 }  // namespace
 
 void AddRoutes(api::RouteTable& table) {
   table.Get("/api/v1/logistics/plans", GetPlans);
   table.Post("/api/v1/logistics/plans", PostPlans);
   table.Get("/api/v1/logistics/facilities", GetFacilities);
+  table.Post("/api/v1/logistics/network-plans", PostNetworkPlans);
 }
 
 }  // namespace fupin::logistics

@@ -1,6 +1,7 @@
 #pragma once
 // HTTP routes of logistics: the daily joint-distribution plans (read and
-// compute) and the facilities of the network.
+// compute), the facilities of the network, and network planning (computed,
+// never stored).
 #include "api/context.h"
 
 namespace fupin::logistics {
