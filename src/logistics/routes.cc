@@ -32,10 +32,20 @@ Result<PlanService*> Service(const Call& call) {
 Response GetPlans(Call& call) {
   if (Status s = api::CheckQuery(call.request, {"date", "region"}); !s) return ErrorResponse(s.error());
   std::optional<std::string> date = call.request.Query("date");
-  if (!date) return ErrorResponse(Error::Invalid("date (YYYY-MM-DD) is required", "date"));
+  if (!date) return ErrorResponse(Error::Invalid("date (YYYY-MM-DD, or latest) is required", "date"));
   std::string region = call.request.Query("region").value_or("");
   Result<PlanService*> service = Service(call);
   if (!service) return ErrorResponse(service.error());
+  // "latest": the newest day with a plan concerning the region, so a page
+  // opens on it with one request.
+  if (*date == "latest") {
+    Result<std::string> latest = (*service)->LatestPlanDate(ActorOf(call), region);
+    if (!latest) return ErrorResponse(latest.error());
+    if (latest->empty()) {
+      return ErrorResponse(Error::NotFound("no stored plan concerns this region yet: compute a day's plan first"));
+    }
+    date = *latest;
+  }
   Result<std::vector<StoredPlan>> plans = (*service)->Plans(ActorOf(call), *date, region);
   if (!plans) return ErrorResponse(plans.error());
   if (region.empty()) region = call.principal->region_code;

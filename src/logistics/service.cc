@@ -342,6 +342,42 @@ Result<std::vector<StoredPlan>> PlanService::Plans(const Actor& actor, std::stri
       });
 }
 
+Result<std::string> PlanService::LatestPlanDate(const Actor& actor, std::string_view region_code) const {
+  std::string code(region_code);
+  if (code.empty()) code = actor.principal ? actor.principal->region_code : (tree_.Root() ? tree_.Root()->code : "");
+  if (!regions::IsRegionCode(code)) {
+    return Error::Invalid(fmt::format("region is a 12-digit region code, not '{}'", code), "region");
+  }
+  Result<const regions::Region*> region = tree_.Get(code);
+  if (!region) return region.error();
+  if (actor.principal) {
+    if (Status ok = accounts::Check(tree_, *actor.principal, accounts::Action::kReadLogistics, code); !ok) {
+      return ok.error();
+    }
+  }
+  // The days with plans of the region's county (or counties), newest first;
+  // the first whose plans concern the region (a station's plan of another
+  // township of the county does not) is the answer.
+  const regions::Region* county = tree_.AncestorAt(code, Level::kCounty);
+  const std::string prefix = county ? county->code.substr(0, 6) : code.substr(0, 4);
+  Result<std::vector<std::string>> days = db::WithConnection<std::vector<std::string>>(
+      pool_, "logistics", [&](db::Connection& conn) -> Result<std::vector<std::string>> {
+        std::vector<std::string> out;
+        auto st = conn.Prepare(
+            "SELECT DISTINCT plan_date FROM logistics_plans WHERE county_code LIKE ? ORDER BY plan_date DESC LIMIT 366");
+        st->Bind(1, prefix + "%");
+        while (st->Step()) out.push_back(st->Text(0));
+        return out;
+      });
+  if (!days) return days.error();
+  for (const std::string& day : *days) {
+    Result<std::vector<StoredPlan>> plans = Plans(actor, day, code);
+    if (!plans) return plans.error();
+    if (!plans->empty()) return day;
+  }
+  return std::string();
+}
+
 Result<std::vector<Facility>> PlanService::Facilities(const Actor& actor, std::string_view region_code,
                                                       std::string_view date) const {
   if (!date.empty()) {

@@ -89,6 +89,9 @@ class PlanService {
   // no center tours; its villages; the notes about places inside it; totals
   // of that part. A village's reader sees nothing of another village.
   Result<std::vector<StoredPlan>> Plans(const Actor& actor, std::string_view date, std::string_view region) const;
+  // The latest day with a stored plan concerning `region` (as Plans() sees it),
+  // or "" when there is none. The same access checks as Plans().
+  Result<std::string> LatestPlanDate(const Actor& actor, std::string_view region) const;
 
   // The facilities serving places inside `region` ("" = the reader's grant),
   // by id; only those open on `date` when it is not "".

@@ -132,6 +132,22 @@ TEST_P(LogisticsApiTest, FacilitiesPlansAndScope) {
     at += 13;
   }
   EXPECT_GT(codes, 0);
+
+  // date=latest: the newest day with a plan concerning the region. Dongxiang
+  // also plans 2020-12-27 (older): its latest is still 2020-12-28, the same
+  // answer as that day's; 临夏县 has none (404); outside the grant is 403.
+  r = county.Post("/api/v1/logistics/plans", R"({"date":"2020-12-27"})");
+  EXPECT_EQ(r.status, 201) << r.body;
+  r = county.Get("/api/v1/logistics/plans?date=latest");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(ParseJson(r).at("date")), "2020-12-28");
+  EXPECT_EQ(r.body, county.Get("/api/v1/logistics/plans?date=2020-12-28").body);
+  r = station.Get("/api/v1/logistics/plans?date=latest");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(ParseJson(r).at("date")), "2020-12-28");
+  EXPECT_EQ(official.Get("/api/v1/logistics/plans?date=latest&region=622921000000").status, 404);
+  EXPECT_EQ(station.Get("/api/v1/logistics/plans?date=latest&region=622921000000").status, 403);
+  EXPECT_EQ(buyer.Get("/api/v1/logistics/plans?date=latest").status, 403);
 }
 
 TEST_P(LogisticsApiTest, BadInputIsNamed) {
