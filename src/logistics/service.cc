@@ -307,9 +307,7 @@ Result<PlanRun> PlanService::Plan(const Actor& actor, const PlanRequest& request
   return saved;
 }
 
-Result<std::vector<StoredPlan>> PlanService::Plans(const Actor& actor, std::string_view date,
-                                                   std::string_view region_code) const {
-  if (Result<int64_t> day = ParseDate(date, "date"); !day) return day.error();
+Result<const regions::Region*> PlanService::ReadableRegion(const Actor& actor, std::string_view region_code) const {
   std::string code(region_code);
   if (code.empty()) code = actor.principal ? actor.principal->region_code : (tree_.Root() ? tree_.Root()->code : "");
   if (!regions::IsRegionCode(code)) {
@@ -322,6 +320,15 @@ Result<std::vector<StoredPlan>> PlanService::Plans(const Actor& actor, std::stri
       return ok.error();
     }
   }
+  return region;
+}
+
+Result<std::vector<StoredPlan>> PlanService::Plans(const Actor& actor, std::string_view date,
+                                                   std::string_view region_code) const {
+  if (Result<int64_t> day = ParseDate(date, "date"); !day) return day.error();
+  Result<const regions::Region*> region = ReadableRegion(actor, region_code);
+  if (!region) return region.error();
+  const std::string code = (*region)->code;
   std::vector<std::string> counties;
   if ((*region)->level == Level::kPrefecture) {
     for (const regions::Region* c : tree_.Children(code)) counties.push_back(c->code);
@@ -343,18 +350,9 @@ Result<std::vector<StoredPlan>> PlanService::Plans(const Actor& actor, std::stri
 }
 
 Result<std::string> PlanService::LatestPlanDate(const Actor& actor, std::string_view region_code) const {
-  std::string code(region_code);
-  if (code.empty()) code = actor.principal ? actor.principal->region_code : (tree_.Root() ? tree_.Root()->code : "");
-  if (!regions::IsRegionCode(code)) {
-    return Error::Invalid(fmt::format("region is a 12-digit region code, not '{}'", code), "region");
-  }
-  Result<const regions::Region*> region = tree_.Get(code);
+  Result<const regions::Region*> region = ReadableRegion(actor, region_code);
   if (!region) return region.error();
-  if (actor.principal) {
-    if (Status ok = accounts::Check(tree_, *actor.principal, accounts::Action::kReadLogistics, code); !ok) {
-      return ok.error();
-    }
-  }
+  const std::string code = (*region)->code;
   // The days with plans of the region's county (or counties), newest first;
   // the first whose plans concern the region (a station's plan of another
   // township of the county does not) is the answer.
@@ -383,18 +381,9 @@ Result<std::vector<Facility>> PlanService::Facilities(const Actor& actor, std::s
   if (!date.empty()) {
     if (Result<int64_t> day = ParseDate(date, "date"); !day) return day.error();
   }
-  std::string code(region_code);
-  if (code.empty()) code = actor.principal ? actor.principal->region_code : (tree_.Root() ? tree_.Root()->code : "");
-  if (!regions::IsRegionCode(code)) {
-    return Error::Invalid(fmt::format("region is a 12-digit region code, not '{}'", code), "region");
-  }
-  Result<const regions::Region*> region = tree_.Get(code);
+  Result<const regions::Region*> region = ReadableRegion(actor, region_code);
   if (!region) return region.error();
-  if (actor.principal) {
-    if (Status ok = accounts::Check(tree_, *actor.principal, accounts::Action::kReadLogistics, code); !ok) {
-      return ok.error();
-    }
-  }
+  const std::string code = (*region)->code;
   const regions::Region* county = tree_.AncestorAt(code, Level::kCounty);
   const std::string county_code = (*region)->level == Level::kPrefecture || !county ? "" : county->code;
   return db::WithConnection<std::vector<Facility>>(pool_, "logistics",

@@ -32,6 +32,7 @@ class Pool;
 }
 namespace fupin::regions {
 class RegionTree;
+struct Region;
 }
 namespace fupin::audit {
 class AuditLog;
@@ -98,6 +99,10 @@ class PlanService {
   Result<std::vector<Facility>> Facilities(const Actor& actor, std::string_view region, std::string_view date) const;
 
  private:
+  // The region a reader asks about ("" = its grant; the prefecture for a
+  // caller without a principal), checked: a region code of the tree that
+  // the reader may read logistics of.
+  Result<const regions::Region*> ReadableRegion(const Actor& actor, std::string_view region_code) const;
   db::Pool& pool_;
   const regions::RegionTree& tree_;
   const audit::AuditLog* audit_;

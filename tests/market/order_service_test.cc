@@ -36,6 +36,20 @@ class OrderServiceTest : public MarketTest {
     return QueryInt("SELECT COALESCE(SUM(amount_fen), 0) FROM ledger WHERE order_id = ?", {std::to_string(order_id)});
   }
   int64_t Count(const std::string& table) { return QueryInt("SELECT COUNT(*) FROM " + table); }
+  // A good intake of 10 units at the outlet from the first linked household.
+  market::LotIntake Intake() {
+    market::LotIntake in;
+    in.product_id = product_;
+    in.outlet_id = outlet_;
+    in.quantity = 10;
+    in.grade = "一级";
+    in.intake_date = "2017-08-01";
+    in.inspection_test = "rapid test";
+    in.inspection_result = "pass";
+    in.inspector = "Ma";
+    in.households = {{households_[0], 10, 3000}};
+    return in;
+  }
   market::Order PlacePaid(int64_t quantity, const std::string& key) {
     auto placed = orders_->Place(As(buyer_), Order(product_, quantity, key));
     EXPECT_TRUE(placed.ok()) << (placed.ok() ? "" : placed.error().message);
@@ -59,19 +73,7 @@ TEST_P(OrderServiceTest, TakeInRecordsTheLotItsHouseholdsAndATraceCode) {
 }
 
 TEST_P(OrderServiceTest, TakeInRefusesBadInputNamingTheFieldAndWritesNothing) {
-  auto base = [&] {
-    market::LotIntake in;
-    in.product_id = product_;
-    in.outlet_id = outlet_;
-    in.quantity = 10;
-    in.grade = "一级";
-    in.intake_date = "2017-08-01";
-    in.inspection_test = "rapid test";
-    in.inspection_result = "pass";
-    in.inspector = "Ma";
-    in.households = {{households_[0], 10, 3000}};
-    return in;
-  };
+  auto base = [&] { return Intake(); };
   struct Case {
     std::string field;
     std::function<void(market::LotIntake&)> spoil;
@@ -104,16 +106,7 @@ TEST_P(OrderServiceTest, TakeInRefusesBadInputNamingTheFieldAndWritesNothing) {
 }
 
 TEST_P(OrderServiceTest, TakeInWithAKeyMakesOneLotHoweverOftenItIsSent) {
-  market::LotIntake in;
-  in.product_id = product_;
-  in.outlet_id = outlet_;
-  in.quantity = 10;
-  in.grade = "一级";
-  in.intake_date = "2017-08-01";
-  in.inspection_test = "rapid test";
-  in.inspection_result = "pass";
-  in.inspector = "Ma";
-  in.households = {{households_[0], 10, 3000}};
+  market::LotIntake in = Intake();
 
   // A refused intake leaves its key free.
   market::LotIntake bad = in;
