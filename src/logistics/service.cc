@@ -353,27 +353,42 @@ Result<std::string> PlanService::LatestPlanDate(const Actor& actor, std::string_
   Result<const regions::Region*> region = ReadableRegion(actor, region_code);
   if (!region) return region.error();
   const std::string code = (*region)->code;
-  // The days with plans of the region's county (or counties), newest first;
-  // the first whose plans concern the region (a station's plan of another
-  // township of the county does not) is the answer.
-  const regions::Region* county = tree_.AncestorAt(code, Level::kCounty);
-  const std::string prefix = county ? county->code.substr(0, 6) : code.substr(0, 4);
-  Result<std::vector<std::string>> days = db::WithConnection<std::vector<std::string>>(
-      pool_, "logistics", [&](db::Connection& conn) -> Result<std::vector<std::string>> {
-        std::vector<std::string> out;
-        auto st = conn.Prepare(
-            "SELECT DISTINCT plan_date FROM logistics_plans WHERE county_code LIKE ? ORDER BY plan_date DESC LIMIT 366");
-        st->Bind(1, prefix + "%");
-        while (st->Step()) out.push_back(st->Text(0));
-        return out;
-      });
-  if (!days) return days.error();
-  for (const std::string& day : *days) {
-    Result<std::vector<StoredPlan>> plans = Plans(actor, day, code);
-    if (!plans) return plans.error();
-    if (!plans->empty()) return day;
+  // The plans Plans() shows for the region: those of the region or a region
+  // inside it (their codes share the region's prefix: 4 digits for the
+  // prefecture, 6 a county, 9 a township, 12 a village), and those of a
+  // region around it (an ancestor). One query over the county index.
+  std::vector<std::string> counties;
+  if ((*region)->level == Level::kPrefecture) {
+    for (const regions::Region* c : tree_.Children(code)) counties.push_back(c->code);
+  } else if (const regions::Region* c = tree_.AncestorAt(code, Level::kCounty)) {
+    counties.push_back(c->code);
   }
-  return std::string();
+  if (counties.empty()) return std::string();
+  const Level level = (*region)->level;
+  const size_t prefix = level == Level::kPrefecture ? 4 : level == Level::kCounty ? 6 : level == Level::kTownship ? 9 : 12;
+  std::vector<std::string> around;
+  for (const regions::Region* a : tree_.Ancestors(code)) around.push_back(a->code);
+  around.push_back(code);
+  auto marks = [](size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+    return out;
+  };
+  const std::string sql = fmt::format(
+      "SELECT MAX(plan_date) FROM logistics_plans WHERE county_code IN ({}) AND (substr(region_code, 1, {}) = ? OR "
+      "region_code IN ({}))",
+      marks(counties.size()), prefix, marks(around.size()));
+  return db::WithConnection<std::string>(pool_, "logistics", [&](db::Connection& conn) -> Result<std::string> {
+    auto st = conn.Prepare(sql);
+    int at = 1;
+    for (const std::string& c : counties) st->Bind(at++, c);
+    st->Bind(at++, code.substr(0, prefix));
+    for (const std::string& a : around) st->Bind(at++, a);
+    std::string day;
+    if (st->Step() && !st->IsNull(0)) day = st->Text(0);
+    st->Run();
+    return day;
+  });
 }
 
 Result<std::vector<Facility>> PlanService::Facilities(const Actor& actor, std::string_view region_code,

@@ -51,7 +51,9 @@ RegionTree RegionTree::FromRegions(std::vector<Region> regions) {
     const Region& r = tree.regions_[i];
     auto parent = r.parent_code.empty() ? tree.index_.end() : tree.index_.find(r.parent_code);
     if (parent == tree.index_.end()) {
-      if (!tree.root_ || r.level < tree.root_->level) tree.root_ = &tree.regions_[i];
+      if (tree.root_ < 0 || r.level < tree.regions_[static_cast<size_t>(tree.root_)].level) {
+        tree.root_ = static_cast<int>(i);
+      }
     } else {
       tree.children_[r.parent_code].push_back(i);
       tree.parents_[i] = static_cast<int>(parent->second);

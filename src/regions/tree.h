@@ -47,12 +47,12 @@ class RegionTree {
   std::vector<const Region*> Search(std::string_view query, size_t limit = 20) const;
 
   // The root (the prefecture); nullptr for an empty tree.
-  const Region* Root() const { return root_; }
+  const Region* Root() const { return root_ < 0 ? nullptr : &regions_[static_cast<size_t>(root_)]; }
   const std::vector<Region>& All() const { return regions_; }
   // The position in All() of a region of this tree, and of the parent of the
   // region at position `i` (-1 for the root or an unknown parent): for code
   // that sums figures up the tree in arrays instead of maps.
-  size_t IndexOf(const Region* r) const { return static_cast<size_t>(r - regions_.data()); }
+  size_t IndexOf(const Region* r) const { return static_cast<size_t>(r - regions_.data()); }  // r from this tree
   int ParentIndex(size_t i) const { return parents_[i]; }
 
  private:
@@ -60,7 +60,7 @@ class RegionTree {
   std::unordered_map<std::string, size_t> index_;
   std::unordered_map<std::string, std::vector<size_t>> children_;
   std::vector<int> parents_;
-  const Region* root_ = nullptr;
+  int root_ = -1;  // a position, not a pointer: a copied tree stays whole
 };
 
 }  // namespace fupin::regions

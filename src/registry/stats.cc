@@ -6,12 +6,14 @@
 namespace fupin::registry {
 
 std::vector<VillageYearStats> VillageStats(db::Connection& conn, int year) {
-  // Both queries come in village-code order (the counts by their key), so the
-  // two lists are merged without a map.
+  // Both queries come in village-code byte order (the merge compares bytes;
+  // PostgreSQL sorts by its collation unless told), so the two lists are
+  // merged without a map.
+  const std::string bytes = conn.dialect() == db::Dialect::kPostgres ? " COLLATE \"C\"" : "";
   std::vector<VillageYearStats> counted;
   auto counts = conn.Prepare(
       "SELECT village_code, status, households, people FROM household_year_counts WHERE year = ? "
-      "ORDER BY village_code");
+      "ORDER BY village_code" + bytes);
   counts->Bind(1, year);
   while (counts->Step()) {
     std::string code = counts->Text(0);
@@ -39,7 +41,7 @@ std::vector<VillageYearStats> VillageStats(db::Connection& conn, int year) {
   auto next = counted.begin();
   auto villages = conn.Prepare(
       "SELECT v.village_code, v.deep_poverty, y.status FROM villages v "
-      "LEFT JOIN village_years y ON y.village_code = v.village_code AND y.year = ? ORDER BY v.village_code");
+      "LEFT JOIN village_years y ON y.village_code = v.village_code AND y.year = ? ORDER BY v.village_code" + bytes);
   villages->Bind(1, year);
   while (villages->Step()) {
     std::string code = villages->Text(0);

@@ -1,7 +1,8 @@
 #pragma once
-// household_year_counts: the registry counted by year, village and status
-// (households and people), kept exact by triggers on household_years on every
-// insert, update and delete, whoever writes. Every poverty figure of a year
+// household_year_counts: the registry counted by year, village, status and
+// county (households and people), kept exact by triggers on household_years
+// on every insert, update and delete, whoever writes (on SQLite, not through
+// INSERT OR REPLACE, which fires no delete trigger for the replaced row). Every poverty figure of a year
 // reads these few thousand rows instead of the year's hundreds of thousands
 // of household rows.
 //

@@ -61,7 +61,7 @@ TEST_P(YearCountsTest, InsertsUpdatesAndDeletesKeepTheCountsExact) {
   const char* villages[] = {"622901102201", "622901102202", "622926101201", "622926101202", "622926200200"};
   int64_t next_id = 100;
   for (int step = 0; step < 120; ++step) {
-    const int kind = static_cast<int>(random() % 5);
+    const int kind = static_cast<int>(random() % 6);
     const int64_t household = 1 + static_cast<int64_t>(random() % 10);
     const int year = 2016 + static_cast<int>(random() % 3);
     std::string what;
@@ -89,6 +89,14 @@ TEST_P(YearCountsTest, InsertsUpdatesAndDeletesKeepTheCountsExact) {
       db_.conn()
           .Prepare("DELETE FROM household_years WHERE household_id = ? AND year = ?")
           ->Bind(1, household).Bind(2, year).Run();
+    } else if (kind == 4) {
+      // The county alone changes (a village moved to another county): the
+      // count moves with it.
+      const std::string county = random() % 2 ? "622926000000" : "622901000000";
+      what = fmt::format("household {} in {} counted in county {}", household, year, county);
+      db_.conn()
+          .Prepare("UPDATE household_years SET county_code = ? WHERE household_id = ? AND year = ?")
+          ->Bind(1, county).Bind(2, household).Bind(3, year).Run();
     } else {
       const std::string village = villages[random() % 5];
       what = fmt::format("new household {} in {}", next_id, village);

@@ -9,19 +9,19 @@
 namespace fupin::testing {
 namespace {
 
-using Key = std::tuple<int64_t, std::string, std::string>;  // year, village, status
-using Value = std::tuple<std::string, int64_t, int64_t>;    // county, households, people
+using Key = std::tuple<int64_t, std::string, std::string, std::string>;  // year, village, status, county
+using Value = std::tuple<int64_t, int64_t>;                              // households, people
 
 std::map<Key, Value> Read(db::Connection& conn, const char* sql) {
   std::map<Key, Value> out;
   auto st = conn.Prepare(sql);
-  while (st->Step()) out[Key{st->Int(0), st->Text(1), st->Text(2)}] = Value{st->Text(3), st->Int(4), st->Int(5)};
+  while (st->Step()) out[Key{st->Int(0), st->Text(1), st->Text(2), st->Text(3)}] = Value{st->Int(4), st->Int(5)};
   return out;
 }
 
 std::string Show(const Key& k, const Value& v) {
-  return fmt::format("({} {} {}: county {} households {} people {})", std::get<0>(k), std::get<1>(k), std::get<2>(k),
-                     std::get<0>(v), std::get<1>(v), std::get<2>(v));
+  return fmt::format("({} {} {} county {}: households {} people {})", std::get<0>(k), std::get<1>(k), std::get<2>(k),
+                     std::get<3>(k), std::get<0>(v), std::get<1>(v));
 }
 
 }  // namespace
@@ -29,8 +29,8 @@ std::string Show(const Key& k, const Value& v) {
 std::string YearCountsDifference(db::Connection& conn) {
   auto kept = Read(conn, "SELECT year, village_code, status, county_code, households, people FROM household_year_counts");
   auto fresh = Read(conn,
-                    "SELECT year, village_code, status, MIN(county_code), COUNT(*), CAST(SUM(members) AS BIGINT) "
-                    "FROM household_years GROUP BY year, village_code, status");
+                    "SELECT year, village_code, status, county_code, COUNT(*), CAST(SUM(members) AS BIGINT) "
+                    "FROM household_years GROUP BY year, village_code, status, county_code");
   for (const auto& [k, v] : fresh) {
     auto it = kept.find(k);
     if (it == kept.end()) return "missing " + Show(k, v);
