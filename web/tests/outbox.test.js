@@ -89,6 +89,23 @@ describe('the outbox', () => {
     expect(again.list().every((e) => e.state === 'sent')).toBe(true);
   });
 
+  test('two tabs of one account keep each other\'s entries', async () => {
+    const server = fakeServer();
+    server.up = false;
+    const tabA = createOutbox({ key: KEY, send: server.send, newKey });
+    const tabB = createOutbox({ key: KEY, send: server.send, newKey }); // opened before A queued anything
+    const x = tabA.add(lot(1));
+    const y = tabB.add(lot(2)); // B writes after A: A's entry must survive
+    const stored = JSON.parse(localStorage.getItem(KEY)).items.map((e) => e.id);
+    expect(stored).toContain(x.id);
+    expect(stored).toContain(y.id);
+    tabB.remove(y.id);
+    tabA.add(lot(3)); // A writes after B removed y, which A never held: y stays removed
+    const after = JSON.parse(localStorage.getItem(KEY)).items.map((e) => e.id);
+    expect(after).toContain(x.id);
+    expect(after).not.toContain(y.id);
+  });
+
   test('a refusal marks the entry failed with the server\'s message and does not hold up the others', async () => {
     const server = fakeServer();
     const box = createOutbox({ key: KEY, send: server.send, newKey });

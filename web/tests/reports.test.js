@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { childRows, downloadLinks, headline, totalRow } from '../src/lib/reports.js';
-import { figureOneOption, mapOption, trendOption } from '../src/lib/dashboard-charts.js';
+import { encodeHTML, figureOneOption, mapOption, trendOption } from '../src/lib/dashboard-charts.js';
 
 const poverty = {
   rows: [
@@ -54,6 +54,11 @@ describe('dashboard charts', () => {
     expect(o.visualMap.max).toBe(7);
     expect(o.series[0].data).toHaveLength(3);
     expect(o.series[0].data[2]).toEqual({ name: '东乡族自治县', value: 7, code: '622926000000' });
+  });
+  test('tooltips show names as text, never as markup', () => {
+    expect(encodeHTML('<img src=x onerror=alert(1)>"&\'')).toBe('&lt;img src=x onerror=alert(1)&gt;&quot;&amp;&#39;');
+    const o = mapOption({ rows: [{ region_code: '1', region_name: '<b>x</b>', value: 1 }] }, { unit: '%' }, t);
+    expect(o.tooltip.formatter({ name: '<b>x</b>', value: 1 })).toBe('&lt;b&gt;x&lt;/b&gt;: 1%');
   });
   test('the trend has one point per year', () => {
     const o = trendOption({ rows: [{ year: 2012, value: 42.2 }, { year: 2013, value: 34.25 }] }, { unit: '%' });

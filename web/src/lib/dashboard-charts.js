@@ -2,6 +2,11 @@
 // that what a chart shows is tested without a browser.
 import { childRows } from './reports.js';
 
+// What ECharts puts into a tooltip as HTML: text, never markup.
+export function encodeHTML(text) {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
 function unitLabel(info) {
   return info?.unit === '%' ? '%' : '';
 }
@@ -51,7 +56,8 @@ export function mapOption(report, info, t) {
     aria: { enabled: true },
     tooltip: {
       trigger: 'item',
-      formatter: (p) => `${p.name}: ${p.value === undefined || Number.isNaN(p.value) ? t('dashboard.noData') : p.value}${unitLabel(info)}`,
+      // ECharts shows a formatter's text as HTML: the name is escaped.
+      formatter: (p) => `${encodeHTML(p.name)}: ${p.value === undefined || Number.isNaN(p.value) ? t('dashboard.noData') : p.value}${unitLabel(info)}`,
     },
     visualMap: {
       min: values.length ? Math.min(...values) : 0,

@@ -1,3 +1,4 @@
+import { encodeHTML } from './dashboard-charts.js';
 // The planner's map, built from the logistics API's JSON: facilities as
 // points (center, stations, village points), each route of the day's plans as
 // a closed line depot → stops → depot, and the proposed stations of a network
@@ -179,7 +180,8 @@ export function plannerMapOption({ facilities = [], lines = [], proposed = [], c
   const box = boundsOf(all);
   return {
     aria: { enabled: true },
-    tooltip: { trigger: 'item', formatter: (p) => `${p.seriesName}: ${p.name}` },
+    // ECharts shows a formatter's text as HTML: names are escaped.
+    tooltip: { trigger: 'item', formatter: (p) => `${encodeHTML(p.seriesName)}: ${encodeHTML(p.name)}` },
     geo: {
       map: 'linxia',
       // Fitted to the places; no dragging or wheel zoom, which would catch the page's scrolling on phones.

@@ -34,6 +34,7 @@ export function createOutbox({ key, send, storage = globalThis.localStorage, new
   let items = read();
   let running = null;
   let again = false;
+  const removed = new Set(); // ids this page removed: not taken back from storage
 
   function read() {
     try {
@@ -47,6 +48,12 @@ export function createOutbox({ key, send, storage = globalThis.localStorage, new
   }
 
   function write() {
+    // Another tab of the same account may have queued entries since this one
+    // read the storage: keep them (by id) instead of writing over them.
+    const known = new Set(items.map((i) => i.id));
+    for (const other of read()) {
+      if (!known.has(other.id) && !removed.has(other.id)) items.push(other);
+    }
     const sent = items.filter((i) => i.state === 'sent').sort((a, b) => b.sentAt - a.sentAt);
     const drop = new Set(sent.slice(KEEP_SENT).map((i) => i.id));
     items = items.filter((i) => !drop.has(i.id));
@@ -110,6 +117,7 @@ export function createOutbox({ key, send, storage = globalThis.localStorage, new
       return copy(item);
     },
     remove(id) {
+      removed.add(id);
       items = items.filter((i) => i.id !== id);
       write();
     },

@@ -15,6 +15,7 @@ export default {
     signIn: 'Sign in',
     signOut: 'Sign out',
     expired: 'Your session has ended; please sign in again.',
+    signOutOffline: 'No connection: you are still signed in. Sign out again once the network is back.',
   },
   role: {
     admin: 'Administrator',

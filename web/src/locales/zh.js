@@ -15,6 +15,7 @@ export default {
     signIn: '登录',
     signOut: '退出',
     expired: '登录已过期，请重新登录。',
+    signOutOffline: '网络不通，未能退出登录；请联网后再点“退出”。',
   },
   role: {
     admin: '管理员',
