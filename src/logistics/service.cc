@@ -307,6 +307,16 @@ Result<PlanRun> PlanService::Plan(const Actor& actor, const PlanRequest& request
   return saved;
 }
 
+std::vector<std::string> PlanService::CountiesOf(const regions::Region& region) const {
+  std::vector<std::string> counties;
+  if (region.level == Level::kPrefecture) {
+    for (const regions::Region* c : tree_.Children(region.code)) counties.push_back(c->code);
+  } else if (const regions::Region* c = tree_.AncestorAt(region.code, Level::kCounty)) {
+    counties.push_back(c->code);
+  }
+  return counties;
+}
+
 Result<const regions::Region*> PlanService::ReadableRegion(const Actor& actor, std::string_view region_code) const {
   std::string code(region_code);
   if (code.empty()) code = actor.principal ? actor.principal->region_code : (tree_.Root() ? tree_.Root()->code : "");
@@ -329,12 +339,7 @@ Result<std::vector<StoredPlan>> PlanService::Plans(const Actor& actor, std::stri
   Result<const regions::Region*> region = ReadableRegion(actor, region_code);
   if (!region) return region.error();
   const std::string code = (*region)->code;
-  std::vector<std::string> counties;
-  if ((*region)->level == Level::kPrefecture) {
-    for (const regions::Region* c : tree_.Children(code)) counties.push_back(c->code);
-  } else if (const regions::Region* c = tree_.AncestorAt(code, Level::kCounty)) {
-    counties.push_back(c->code);
-  }
+  const std::vector<std::string> counties = CountiesOf(**region);
   return db::WithConnection<std::vector<StoredPlan>>(
       pool_, "logistics", [&](db::Connection& conn) -> Result<std::vector<StoredPlan>> {
         std::vector<StoredPlan> out;
@@ -357,12 +362,7 @@ Result<std::string> PlanService::LatestPlanDate(const Actor& actor, std::string_
   // inside it (their codes share the region's prefix: 4 digits for the
   // prefecture, 6 a county, 9 a township, 12 a village), and those of a
   // region around it (an ancestor). One query over the county index.
-  std::vector<std::string> counties;
-  if ((*region)->level == Level::kPrefecture) {
-    for (const regions::Region* c : tree_.Children(code)) counties.push_back(c->code);
-  } else if (const regions::Region* c = tree_.AncestorAt(code, Level::kCounty)) {
-    counties.push_back(c->code);
-  }
+  const std::vector<std::string> counties = CountiesOf(**region);
   if (counties.empty()) return std::string();
   const Level level = (*region)->level;
   const size_t prefix = level == Level::kPrefecture ? 4 : level == Level::kCounty ? 6 : level == Level::kTownship ? 9 : 12;

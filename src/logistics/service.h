@@ -103,6 +103,8 @@ class PlanService {
   // caller without a principal), checked: a region code of the tree that
   // the reader may read logistics of.
   Result<const regions::Region*> ReadableRegion(const Actor& actor, std::string_view region_code) const;
+  // The counties whose plans may concern `region`: the prefecture's, or the one it lies in.
+  std::vector<std::string> CountiesOf(const regions::Region& region) const;
   db::Pool& pool_;
   const regions::RegionTree& tree_;
   const audit::AuditLog* audit_;
