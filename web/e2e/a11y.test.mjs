@@ -3,21 +3,12 @@
 // name, text has enough contrast against its background (WCAG AA: 4.5:1,
 // 3:1 for large text), the page can be used from the keyboard (Tab reaches
 // the controls, with a visible focus), and nothing is wider than a phone.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { screenshot, signIn, startBrowser, startServer } from './harness.mjs';
+import { screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.stop();
-  await server?.stop();
-});
+const live = useServerAndBrowser();
 
 // Runs in the page: the problems found, as sentences.
 function audit() {
@@ -122,15 +113,15 @@ const PAGES = [
 
 for (const width of [1280, 360]) {
   test(`labels, names, contrast, keyboard and width on every page at ${width} px`, async () => {
-    const code = execFileSync('sqlite3', [server.db.slice('sqlite:'.length), 'SELECT trace_code FROM lots ORDER BY lot_id LIMIT 1'],
+    const code = execFileSync('sqlite3', [live.server.db.slice('sqlite:'.length), 'SELECT trace_code FROM lots ORDER BY lot_id LIMIT 1'],
       { encoding: 'utf8' }).trim();
     const failures = [];
     for (const p of PAGES) {
-      const page = await browser.newPage({ viewport: { width, height: 800 } });
-      if (p.user) await signIn(page, server.url, p.user);
+      const page = await live.browser.newPage({ viewport: { width, height: 800 } });
+      if (p.user) await signIn(page, live.server.url, p.user);
       else await page.context().clearCookies();
       const path = p.path.replace('{code}', code);
-      await page.goto(server.url + path);
+      await page.goto(live.server.url + path);
       await page.locator(p.ready).first().waitFor();
       await page.waitForLoadState('networkidle');
       const problems = await page.evaluate(audit);

@@ -1,19 +1,10 @@
 // Signing in as each demo role, the sign-in errors, and the dashboard against
 // `fupin report poverty` on the same database.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fupin, screenshot, signIn, startBrowser, startServer } from './harness.mjs';
+import { fupin, screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.stop();
-  await server?.stop();
-});
+const live = useServerAndBrowser();
 
 // Where each demo account lands after signing in.
 const LANDING = {
@@ -31,8 +22,8 @@ const LANDING = {
 
 test('each demo role signs in and lands on its page', async () => {
   for (const [user, path] of Object.entries(LANDING)) {
-    const page = await browser.newPage();
-    await signIn(page, server.url, user);
+    const page = await live.browser.newPage();
+    await signIn(page, live.server.url, user);
     assert.equal(new URL(page.url()).pathname, path, user);
     await page.getByText(user + ' ·').waitFor();
     await screenshot(page, 'sign-in-' + user);
@@ -41,9 +32,9 @@ test('each demo role signs in and lands on its page', async () => {
 });
 
 test('a wrong password is refused with a clear message, and nothing else opens', async () => {
-  await browser.context.clearCookies();
-  const page = await browser.newPage();
-  await page.goto(server.url + '/dashboard');
+  await live.browser.context.clearCookies();
+  const page = await live.browser.newPage();
+  await page.goto(live.server.url + '/dashboard');
   await page.waitForURL((u) => u.pathname === '/sign-in');
   assert.equal(new URL(page.url()).searchParams.get('next'), '/dashboard');
   await page.getByLabel(/用户名|User name/).fill('official');
@@ -56,13 +47,13 @@ test('a wrong password is refused with a clear message, and nothing else opens',
 });
 
 test('the dashboard shows the figures of fupin report poverty', async () => {
-  const report = JSON.parse(fupin(server.env, ['report', 'poverty', '--db', server.db, '--format', 'json']));
-  const page = await browser.newPage();
-  await page.goto(server.url + '/');
+  const report = JSON.parse(fupin(live.server.env, ['report', 'poverty', '--db', live.server.db, '--format', 'json']));
+  const page = await live.browser.newPage();
+  await page.goto(live.server.url + '/');
   await page.waitForURL((u) => u.pathname === '/sign-in');
-  await signIn(page, server.url, 'official');
+  await signIn(page, live.server.url, 'official');
   // The start page of a signed-in official is the dashboard.
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   await page.waitForURL((u) => u.pathname === '/dashboard');
   const table = page.locator('[data-test=poverty-table]');
   await table.locator('tbody tr').first().waitFor();
@@ -89,7 +80,7 @@ test('the dashboard shows the figures of fupin report poverty', async () => {
   const county = report.rows.find((r) => !r.total && r.region_name === '东乡族自治县');
   await table.locator(`tr[data-code="${county.region_code}"] button`).click();
   await page.locator('[data-test=region-name]').filter({ hasText: '东乡族自治县' }).waitFor();
-  const countyReport = JSON.parse(fupin(server.env, ['report', 'poverty', '--db', server.db, '--format', 'json',
+  const countyReport = JSON.parse(fupin(live.server.env, ['report', 'poverty', '--db', live.server.db, '--format', 'json',
     '--region', county.region_code]));
   const township = countyReport.rows.find((r) => !r.total);
   const tr = table.locator(`tr[data-code="${township.region_code}"]`);

@@ -1,6 +1,7 @@
 // The end-to-end harness: a demo database built by the real `fupin demo`, the
 // real `fupin serve` on it serving web/dist, and Debian's Chromium driven by
-// playwright-core. Every test file starts one server and one browser.
+// playwright-core. Every test file starts one server and one browser
+// (useServerAndBrowser).
 //
 // Environment: FUPIN_BIN (default ../build/fupin), E2E_OUT (screenshots;
 // default ../build/e2e), CHROMIUM (default /usr/bin/chromium), E2E_SCALE
@@ -10,6 +11,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -106,4 +108,23 @@ export async function screenshot(page, name) {
 export function writeOut(name, text) {
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, name), text);
+}
+
+// Starts one server and one browser before the file's tests, then runs the
+// file's own `setup` (if any), and stops both after the tests. Returns
+// {server, browser}, filled in once they have started. (A top-level `before`
+// of node:test runs at once, so a file's setup must go here, not in a hook of
+// its own.)
+export function useServerAndBrowser(setup) {
+  const live = { server: null, browser: null };
+  before(async () => {
+    live.server = await startServer();
+    live.browser = await startBrowser();
+    if (setup) await setup(live);
+  });
+  after(async () => {
+    await live.browser?.stop();
+    await live.server?.stop();
+  });
+  return live;
 }

@@ -7,30 +7,22 @@
 // `fupin plan network --format json`); the station operator sees its
 // township's routes only (also at 360 px); an official picks a county; a
 // buyer is refused.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fupin, screenshot, signIn, startBrowser, startServer } from './harness.mjs';
+import { fupin, screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
 const DONGXIANG = '622926000000';
 const DABAN = '622926101000';
 const LATEST = '2020-12-28';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-  fupin(server.env, ['plan', 'routes', '--db', server.db, '--date', '2020-12-27', '--county', DONGXIANG]);
-  fupin(server.env, ['plan', 'routes', '--db', server.db, '--date', LATEST]);
-});
-after(async () => {
-  await browser?.stop();
-  await server?.stop();
+const live = useServerAndBrowser(() => {
+  fupin(live.server.env, ['plan', 'routes', '--db', live.server.db, '--date', '2020-12-27', '--county', DONGXIANG]);
+  fupin(live.server.env, ['plan', 'routes', '--db', live.server.db, '--date', LATEST]);
 });
 
 async function apiGet(page, path) {
-  const r = await page.request.get(server.url + path);
+  const r = await page.request.get(live.server.url + path);
   assert.equal(r.status(), 200, `${path}: ${await r.text()}`);
   return r.json();
 }
@@ -90,9 +82,9 @@ async function checkVillageTable(page, plans) {
 }
 
 test('the county operator: facilities, the day\'s routes, village economics, computing a day, the network plan', async () => {
-  const page = await browser.newPage();
-  await signIn(page, server.url, 'county');
-  await page.goto(server.url + '/logistics');
+  const page = await live.browser.newPage();
+  await signIn(page, live.server.url, 'county');
+  await page.goto(live.server.url + '/logistics');
   // The latest day with a stored plan.
   const date = page.locator('[data-test=date]');
   await page.waitForFunction(() => document.querySelector('[data-test=date]')?.value === '2020-12-28');
@@ -180,7 +172,7 @@ test('the county operator: facilities, the day\'s routes, village economics, com
   const names = await Promise.all(answer.proposed.stations.map(async (c) => (await apiGet(page, '/api/v1/regions/' + c)).name));
   assert.equal(await page.locator('[data-test=proposed-stations]').innerText(), names.join('、'));
   // The endpoint answers what the command line prints for the same request (the solvers' timings aside).
-  const cli = JSON.parse(fupin(server.env, ['plan', 'network', '--db', server.db, '--county', DONGXIANG, '--stations', '5',
+  const cli = JSON.parse(fupin(live.server.env, ['plan', 'network', '--db', live.server.db, '--county', DONGXIANG, '--stations', '5',
     '--points-radius-km', '2', '--time-limit', '2', '--date', '2020-12-26', '--format', 'json']));
   for (const doc of [cli, answer]) {
     doc.station_model.seconds = 0;
@@ -192,8 +184,8 @@ test('the county operator: facilities, the day\'s routes, village economics, com
 });
 
 test('the station operator sees its township\'s routes only, also on a phone', async () => {
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-  await signIn(page, server.url, 'station');
+  const page = await live.browser.newPage({ viewport: { width: 360, height: 740 } });
+  await signIn(page, live.server.url, 'station');
   assert.equal(new URL(page.url()).pathname, '/logistics');
   await page.waitForFunction(() => document.querySelector('[data-test=date]')?.value === '2020-12-28');
   const { plans } = await apiGet(page, `/api/v1/logistics/plans?date=${LATEST}&region=${DABAN}`);
@@ -218,9 +210,9 @@ test('the station operator sees its township\'s routes only, also on a phone', a
 });
 
 test('an official picks a county', async () => {
-  const page = await browser.newPage();
-  await signIn(page, server.url, 'official');
-  await page.goto(server.url + '/logistics');
+  const page = await live.browser.newPage();
+  await signIn(page, live.server.url, 'official');
+  await page.goto(live.server.url + '/logistics');
   const select = page.locator('[data-test=county]');
   await select.waitFor();
   const options = await select.locator('option').evaluateAll((os) => os.map((o) => o.value));
@@ -241,17 +233,17 @@ test('an official picks a county', async () => {
 });
 
 test('a buyer is refused, by the page and by the API', async () => {
-  const page = await browser.newPage();
-  await signIn(page, server.url, 'buyer');
-  await page.goto(server.url + '/logistics');
+  const page = await live.browser.newPage();
+  await signIn(page, live.server.url, 'buyer');
+  await page.goto(live.server.url + '/logistics');
   await page.waitForURL((u) => u.pathname === '/not-allowed');
   const { csrf_token: csrf } = await apiGet(page, '/api/v1/session');
-  const r = await page.request.post(server.url + '/api/v1/logistics/network-plans', {
+  const r = await page.request.post(live.server.url + '/api/v1/logistics/network-plans', {
     headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
     data: { county: DONGXIANG, stations: 5 },
   });
   assert.equal(r.status(), 403);
-  assert.equal((await page.request.get(`${server.url}/api/v1/logistics/plans?date=${LATEST}`)).status(), 403);
+  assert.equal((await page.request.get(`${live.server.url}/api/v1/logistics/plans?date=${LATEST}`)).status(), 403);
   await screenshot(page, 'logistics-buyer-refused');
   await page.close();
 });

@@ -3,29 +3,21 @@
 // public trace page; a half-filled form surviving a reload; a lot submitted
 // without network sent once the network is back, exactly once; an order
 // packed, shipped and handed over; and an order that moved meanwhile.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { PASSWORD, screenshot, signIn, startBrowser, startServer } from './harness.mjs';
+import { PASSWORD, screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
 const PHONE = { width: 360, height: 740 };
-let server;
-let browser;
 let outletApi;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
+const live = useServerAndBrowser(async () => {
   outletApi = await apiAs('outlet');
-});
-after(async () => {
-  await browser?.stop();
-  await server?.stop();
 });
 
 // A session of its own for reading and preparing data through the API, beside
 // the browser's.
 async function apiAs(username) {
-  const res = await fetch(server.url + '/api/v1/session', {
+  const res = await fetch(live.server.url + '/api/v1/session', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD }),
@@ -34,7 +26,7 @@ async function apiAs(username) {
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const { csrf_token: csrf } = await res.json();
   async function call(method, path, body, headers = {}) {
-    const r = await fetch(server.url + '/api/v1' + path, {
+    const r = await fetch(live.server.url + '/api/v1' + path, {
       method,
       headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
@@ -79,11 +71,11 @@ async function closeClean(page) {
 }
 
 async function openConsole(tab = '') {
-  const page = await browser.newPage({ viewport: PHONE });
+  const page = await live.browser.newPage({ viewport: PHONE });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await signIn(page, server.url, 'outlet');
+  await signIn(page, live.server.url, 'outlet');
   assert.equal(new URL(page.url()).pathname, '/outlet');
-  if (tab) await page.goto(server.url + '/outlet?tab=' + tab);
+  if (tab) await page.goto(live.server.url + '/outlet?tab=' + tab);
   return page;
 }
 
@@ -148,7 +140,7 @@ test('the outlet takes in a lot with its households, and the public trace page s
   assert.equal(await page.locator('[data-test=trace-link]').getAttribute('href'), '/trace/' + code);
   const labels = page.locator('[data-test=labels-link]');
   assert.equal(await labels.getAttribute('href'), `/api/v1/lots/${lot.id}/labels.svg?copies=24`);
-  const sheet = await page.request.get(server.url + (await labels.getAttribute('href')));
+  const sheet = await page.request.get(live.server.url + (await labels.getAttribute('href')));
   assert.equal(sheet.status(), 200);
   assert.match(sheet.headers()['content-type'], /image\/svg\+xml/);
   // 30 labels take two sheets: one link each.
@@ -158,15 +150,15 @@ test('the outlet takes in a lot with its households, and the public trace page s
   await closeClean(page);
 
   // The public page, signed out.
-  await browser.context.clearCookies();
-  const visitor = await browser.newPage({ viewport: PHONE });
+  await live.browser.context.clearCookies();
+  const visitor = await live.browser.newPage({ viewport: PHONE });
   visitor.on('pageerror', (e) => pageErrors.push(e.message));
-  await visitor.goto(server.url + '/trace/' + code);
+  await visitor.goto(live.server.url + '/trace/' + code);
   await visitor.locator('[data-test=product]').waitFor();
   assert.equal(await visitor.locator('[data-test=product]').innerText(), product.name);
   assert.equal(await visitor.locator('[data-test=grade]').innerText(), product.grade);
   assert.equal(await visitor.locator('[data-test=households] strong').innerText(), String(shares.length));
-  assert.equal((await visitor.request.get(server.url + '/api/v1/session')).status(), 401, 'nobody is signed in');
+  assert.equal((await visitor.request.get(live.server.url + '/api/v1/session')).status(), 401, 'nobody is signed in');
   await screenshot(visitor, 'outlet-trace-page');
   await closeClean(visitor);
 });

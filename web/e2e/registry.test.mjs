@@ -3,22 +3,13 @@
 // registry holds the new value; the proposer cannot decide its own request;
 // a village outlet reads its own village and not another; an official sees
 // identity numbers masked.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, signIn, startBrowser, startServer } from './harness.mjs';
+import { screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
 const VILLAGE = '622926101201'; // 上科妥村委会, the outlet account's village (docs/DEMO.md)
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.stop();
-  await server?.stop();
-});
+const live = useServerAndBrowser();
 
 // A call to the API from the page, with its session cookie (and the CSRF token on writes).
 function call(page, method, path, body) {
@@ -37,8 +28,8 @@ function call(page, method, path, body) {
 const fenOf = (text) => Math.round(Number(text.replace(/[¥,\s]/g, '')) * 100);
 
 test('a clerk proposes, a second clerk approves, and the proposer cannot decide its own request', async () => {
-  const page = await browser.newPage();
-  await signIn(page, server.url, 'registry');
+  const page = await live.browser.newPage();
+  await signIn(page, live.server.url, 'registry');
   assert.equal(new URL(page.url()).pathname, '/registry');
 
   // Find the village by name, within the grant.
@@ -99,9 +90,9 @@ test('a clerk proposes, a second clerk approves, and the proposer cannot decide 
   await page.close();
 
   // The second clerk approves it from the pending list.
-  const reviewer = await browser.newPage();
-  await signIn(reviewer, server.url, 'reviewer');
-  await reviewer.goto(server.url + '/registry?requests=pending');
+  const reviewer = await live.browser.newPage();
+  await signIn(reviewer, live.server.url, 'reviewer');
+  await reviewer.goto(live.server.url + '/registry?requests=pending');
   const item = reviewer.locator(`[data-test=requests] [data-request="${id}"]`);
   await item.waitFor();
   await screenshot(reviewer, 'registry-pending-reviewer');
@@ -110,7 +101,7 @@ test('a clerk proposes, a second clerk approves, and the proposer cannot decide 
   assert.equal(await item.count(), 0);
 
   // The household's year now holds the new value, as the server says.
-  await reviewer.goto(`${server.url}/registry?household=${household.id}`);
+  await reviewer.goto(`${live.server.url}/registry?household=${household.id}`);
   const cell = reviewer.locator(`[data-test=years] tr[data-year="${year.year}"] [data-col=income]`);
   await cell.waitFor();
   const after = (await call(reviewer, 'GET', `/households/${household.id}`)).body;
@@ -122,16 +113,16 @@ test('a clerk proposes, a second clerk approves, and the proposer cannot decide 
   await reviewer.close();
 
   // The proposer sees its own new request without buttons, and the server refuses it the decision.
-  const clerk = await browser.newPage();
-  await signIn(clerk, server.url, 'registry');
-  await clerk.goto(`${server.url}/registry?household=${household.id}`);
+  const clerk = await live.browser.newPage();
+  await signIn(clerk, live.server.url, 'registry');
+  await clerk.goto(`${live.server.url}/registry?household=${household.id}`);
   const form2 = clerk.locator('[data-test=change-form]');
   await form2.waitFor();
   await form2.getByLabel('饮水安全').check();
   await form2.getByLabel('变更原因').fill('饮水工程未完工');
   await form2.getByRole('button', { name: '提交申请' }).click();
   const second = Number(/#(\d+)/.exec(await clerk.locator('[data-test=proposed]').innerText())[1]);
-  await clerk.goto(server.url + '/registry?requests=pending');
+  await clerk.goto(live.server.url + '/registry?requests=pending');
   const own = clerk.locator(`[data-test=requests] [data-request="${second}"]`);
   await own.waitFor();
   assert.equal(await own.locator('[data-test=approve]').count(), 0);
@@ -144,9 +135,9 @@ test('a clerk proposes, a second clerk approves, and the proposer cannot decide 
 });
 
 test("a village outlet opens its own village's registry and not another's", async () => {
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-  await signIn(page, server.url, 'outlet');
-  await page.goto(server.url + '/registry');
+  const page = await live.browser.newPage({ viewport: { width: 360, height: 740 } });
+  await signIn(page, live.server.url, 'outlet');
+  await page.goto(live.server.url + '/registry');
   await page.waitForURL((u) => u.searchParams.get('village') === VILLAGE);
   const rows = page.locator('[data-test=households] tbody tr');
   await rows.first().waitFor();
@@ -163,7 +154,7 @@ test("a village outlet opens its own village's registry and not another's", asyn
   assert.ok(other && other.code.startsWith('622901'), 'a village of 临夏市');
   assert.equal((await call(page, 'GET', `/villages/${other.code}/households`)).status, 403);
 
-  await page.goto(`${server.url}/registry?village=${other.code}`);
+  await page.goto(`${live.server.url}/registry?village=${other.code}`);
   const refused = page.locator('[data-test=not-allowed]');
   await refused.waitFor();
   assert.match(await refused.innerText(), /无权查看该地区/);
@@ -174,14 +165,14 @@ test("a village outlet opens its own village's registry and not another's", asyn
 });
 
 test('an official sees identity numbers masked, exactly as the server gives them', async () => {
-  const page = await browser.newPage();
-  await signIn(page, server.url, 'official');
+  const page = await live.browser.newPage();
+  await signIn(page, live.server.url, 'official');
   const list = await call(page, 'GET', `/villages/${VILLAGE}/households`);
   const household = list.body.items.reduce((a, b) => (b.members.length > a.members.length ? b : a));
   const detail = (await call(page, 'GET', `/households/${household.id}`)).body;
   assert.equal(detail.identity, 'masked');
 
-  await page.goto(`${server.url}/registry?household=${household.id}`);
+  await page.goto(`${live.server.url}/registry?household=${household.id}`);
   const cells = page.locator('[data-test=members] [data-col=id_number]');
   await cells.first().waitFor();
   assert.equal(await cells.count(), detail.members.length);

@@ -1,23 +1,14 @@
 // The reports page against the real server: an official picks the poverty
 // report of a county and year, the table on screen is `fupin report poverty`
 // on the same database, and the CSV and Excel downloads carry the same rows.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fupin, screenshot, signIn, startBrowser, startServer, writeOut } from './harness.mjs';
+import { fupin, screenshot, signIn, useServerAndBrowser, writeOut } from './harness.mjs';
 
 const DONGXIANG = '622926000000';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.stop();
-  await server?.stop();
-});
+const live = useServerAndBrowser();
 
 // RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks.
 function parseCsv(text) {
@@ -73,9 +64,9 @@ function sameShown(text, value, kind) {
 }
 
 test('the poverty report of a county: the table is the command-line report, and CSV and Excel download', async () => {
-  const page = await browser.newPage();
-  await signIn(page, server.url, 'official');
-  await page.goto(server.url + '/reports');
+  const page = await live.browser.newPage();
+  await signIn(page, live.server.url, 'official');
+  await page.goto(live.server.url + '/reports');
   await page.getByLabel('报表', { exact: true }).selectOption('poverty');
 
   // The county, found by pinyin within the grant.
@@ -88,7 +79,7 @@ test('the poverty report of a county: the table is the command-line report, and 
   // A year other than the default (the latest), from the years the page offers.
   const yearSelect = page.getByLabel('年份', { exact: true });
   const years = (await yearSelect.locator('option').allInnerTexts()).map(Number);
-  const trend = JSON.parse(fupin(server.env, ['report', 'trend', '--db', server.db, '--format', 'json',
+  const trend = JSON.parse(fupin(live.server.env, ['report', 'trend', '--db', live.server.db, '--format', 'json',
     '--indicator', 'rural_population']));
   assert.deepEqual(years, trend.rows.map((r) => r.year));
   const year = years[years.length - 3];
@@ -101,7 +92,7 @@ test('the poverty report of a county: the table is the command-line report, and 
   assert.equal(url.searchParams.get('region'), DONGXIANG);
   assert.equal(url.searchParams.get('year'), String(year));
 
-  const report = JSON.parse(fupin(server.env, ['report', 'poverty', '--db', server.db, '--format', 'json',
+  const report = JSON.parse(fupin(live.server.env, ['report', 'poverty', '--db', live.server.db, '--format', 'json',
     '--region', DONGXIANG, '--year', String(year)]));
   const heads = await table.locator('thead th').allInnerTexts();
   assert.deepEqual(heads.map((h) => h.trim()), report.columns.map((c) => c.name_zh));
@@ -151,9 +142,9 @@ test('the poverty report of a county: the table is the command-line report, and 
 });
 
 test('the form prevents what the server would refuse, and shows what the server says', async () => {
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-  await signIn(page, server.url, 'official');
-  await page.goto(server.url + '/reports');
+  const page = await live.browser.newPage({ viewport: { width: 360, height: 740 } });
+  await signIn(page, live.server.url, 'official');
+  await page.goto(live.server.url + '/reports');
 
   // The benefit report comes on screen only.
   await page.getByLabel('报表', { exact: true }).selectOption('benefit');
@@ -178,7 +169,7 @@ test('the form prevents what the server would refuse, and shows what the server 
   await page.getByRole('button', { name: '显示报表' }).click();
   const rows = page.locator('[data-test=report-table] tbody tr');
   await rows.first().waitFor();
-  const trend = JSON.parse(fupin(server.env, ['report', 'trend', '--db', server.db, '--format', 'json',
+  const trend = JSON.parse(fupin(live.server.env, ['report', 'trend', '--db', live.server.db, '--format', 'json',
     '--indicator', 'poor_people', '--from', String(years[0]), '--to', String(years[years.length - 1])]));
   assert.equal(await rows.count(), trend.rows.length);
   for (let i = 0; i < trend.rows.length; i++) {
@@ -188,8 +179,8 @@ test('the form prevents what the server would refuse, and shows what the server 
   await screenshot(page, 'reports-trend-360');
 
   // A shared link to a region outside the grant: the server refuses, and its sentence is shown.
-  await signIn(page, server.url, 'county');
-  await page.goto(server.url + '/reports?report=poverty&region=622901000000');
+  await signIn(page, live.server.url, 'county');
+  await page.goto(live.server.url + '/reports?report=poverty&region=622901000000');
   const said = await page.evaluate(async () => {
     const r = await fetch('/api/v1/reports/poverty?region=622901000000');
     return { status: r.status, message: (await r.json()).error.message };

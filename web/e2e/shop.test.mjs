@@ -3,25 +3,16 @@
 // the stock it takes, a reload and retried checkouts that place one order
 // only, a stock shortage shown on its line, and an institution accepting a
 // delivery and rating its supplier.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync, crc32 } from 'node:zlib';
-import { PASSWORD, screenshot, signIn, startBrowser, startServer } from './harness.mjs';
+import { PASSWORD, screenshot, signIn, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.stop();
-  await server?.stop();
-});
+const live = useServerAndBrowser();
 
 // A session of the API outside the browser, for setting up and checking.
 async function apiAs(username) {
-  const r = await fetch(server.url + '/api/v1/session', {
+  const r = await fetch(live.server.url + '/api/v1/session', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
   });
   assert.equal(r.status, 200, 'sign in ' + username);
@@ -37,7 +28,7 @@ async function apiAs(username) {
         init.body = JSON.stringify(body);
       }
     }
-    const res = await fetch(server.url + '/api/v1' + path, init);
+    const res = await fetch(live.server.url + '/api/v1' + path, init);
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
   }
@@ -45,7 +36,7 @@ async function apiAs(username) {
 }
 
 async function publicGet(path) {
-  const res = await fetch(server.url + '/api/v1' + path);
+  const res = await fetch(live.server.url + '/api/v1' + path);
   assert.equal(res.status, 200, path);
   return res.json();
 }
@@ -103,8 +94,8 @@ async function waitForList(page, ids) {
 }
 
 async function freshPage(user, options) {
-  const page = await browser.newPage(options);
-  await signIn(page, server.url, user);
+  const page = await live.browser.newPage(options);
+  await signIn(page, live.server.url, user);
   await page.evaluate(() => localStorage.clear());
   return page;
 }
@@ -217,12 +208,12 @@ test('a buyer browses, filters, opens a product, orders and pays; the stock drop
   await screenshot(page, 'shop-06-orders');
 
   // The cart holds nothing of what was ordered.
-  await page.goto(server.url + '/shop?view=cart');
+  await page.goto(live.server.url + '/shop?view=cart');
   await page.locator('[data-test=cart-empty]').waitFor();
 
   // On a phone: nothing wider than the screen.
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto(server.url + '/shop');
+  await page.goto(live.server.url + '/shop');
   await page.locator('[data-product]').first().waitFor();
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling at 360 px');
   await screenshot(page, 'shop-07-phone-360');
@@ -236,11 +227,11 @@ test('a reload keeps the cart, and retried checkouts place one order each', asyn
   const before = (await ordersOf(buyer)).length;
 
   const page = await freshPage('buyer');
-  await page.goto(`${server.url}/shop?product=${first.id}`);
+  await page.goto(`${live.server.url}/shop?product=${first.id}`);
   await page.locator('#detail-qty').fill('2');
   await page.locator('#detail-qty').press('Tab');
   await page.locator('[data-test=add-to-cart]').click();
-  await page.goto(server.url + '/shop?view=cart');
+  await page.goto(live.server.url + '/shop?view=cart');
   await page.locator(`[data-line="${first.id}"]`).waitFor();
   await fillAddress(page);
   await page.reload();
@@ -275,9 +266,9 @@ test('a reload keeps the cart, and retried checkouts place one order each', asyn
   assert.equal((await ordersOf(buyer)).length, before + 1, 'the retry placed no second order');
 
   // Offline when pressing the button, then back: one order.
-  await page.goto(`${server.url}/shop?product=${second.id}`);
+  await page.goto(`${live.server.url}/shop?product=${second.id}`);
   await page.locator('[data-test=add-to-cart]').click();
-  await page.goto(server.url + '/shop?view=cart');
+  await page.goto(live.server.url + '/shop?view=cart');
   await page.locator(`[data-line="${second.id}"]`).waitFor();
   await page.context().setOffline(true);
   await page.locator('[data-test=place-order]').click();
@@ -297,11 +288,11 @@ test('a stock shortage is shown on the line it concerns, and nothing is ordered'
   const buyer = await apiAs('buyer');
   const product = (await catalogue('?in_stock=true')).find((p) => p.saleable >= 4);
   const page = await freshPage('buyer');
-  await page.goto(`${server.url}/shop?product=${product.id}`);
+  await page.goto(`${live.server.url}/shop?product=${product.id}`);
   await page.locator('#detail-qty').fill('3');
   await page.locator('#detail-qty').press('Tab');
   await page.locator('[data-test=add-to-cart]').click();
-  await page.goto(server.url + '/shop?view=cart');
+  await page.goto(live.server.url + '/shop?view=cart');
   await page.locator(`[data-line="${product.id}"]`).waitFor();
   await fillAddress(page);
 
@@ -341,7 +332,7 @@ test('an institution accepts a delivered order with invoice and inspection note,
   assert.notEqual(order.institution_id, null);
 
   const page = await freshPage('canteen', { viewport: { width: 360, height: 740 } });
-  await page.goto(server.url + '/orders');
+  await page.goto(live.server.url + '/orders');
   await page.locator(`[data-order="${order.id}"] a`).click();
   await page.locator('article.order-detail [data-test=order-state]').filter({ hasText: '已送达' }).waitFor();
 
@@ -379,9 +370,9 @@ test('an institution accepts a delivered order with invoice and inspection note,
 
 test('a visitor is sent to sign in and back to the cart; a supplier is told it cannot buy', async () => {
   const product = (await catalogue('?in_stock=true'))[0];
-  await browser.context.clearCookies();
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-  await page.goto(`${server.url}/shop?product=${product.id}`);
+  await live.browser.context.clearCookies();
+  const page = await live.browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(`${live.server.url}/shop?product=${product.id}`);
   await page.evaluate(() => localStorage.clear());
   await page.reload();
   await page.locator('[data-test=add-to-cart]').click();
@@ -403,8 +394,8 @@ test('a visitor is sent to sign in and back to the cart; a supplier is told it c
   await screenshot(page, 'shop-13-cart-english-360');
   await page.getByRole('button', { name: 'Switch language' }).click();
 
-  await signIn(page, server.url, 'supplier');
-  await page.goto(server.url + '/shop?view=cart');
+  await signIn(page, live.server.url, 'supplier');
+  await page.goto(live.server.url + '/shop?view=cart');
   await page.locator('[data-test=checkout-role]').filter({ hasText: '供货方' }).waitFor();
   assert.equal(await page.locator('[data-test=place-order]').count(), 0);
   await screenshot(page, 'shop-14-supplier-cannot-buy');
@@ -424,14 +415,14 @@ test('a buyer pays one placed order and cancels another from the orders page', a
   const saleable = await saleableOf(product.id);
 
   const page = await freshPage('buyer');
-  await page.goto(`${server.url}/orders?order=${toPay.id}`);
+  await page.goto(`${live.server.url}/orders?order=${toPay.id}`);
   const state = page.locator('article.order-detail [data-test=order-state]');
   await state.filter({ hasText: '待支付' }).waitFor();
   await page.locator('[data-test=pay]').click();
   await state.filter({ hasText: '已支付' }).waitFor();
   assert.equal((await buyer.get('/orders/' + toPay.id)).body.state, 'paid');
 
-  await page.goto(`${server.url}/orders?order=${toCancel.id}`);
+  await page.goto(`${live.server.url}/orders?order=${toCancel.id}`);
   await state.filter({ hasText: '待支付' }).waitFor();
   await page.getByRole('button', { name: '取消订单' }).click();
   await page.getByLabel('取消原因（选填）').fill('地址填错了');
